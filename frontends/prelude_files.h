@@ -1,0 +1,16 @@
+// The prelude headers compiled into the binary (see embed_prelude.cmake).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace xpile::frontends {
+
+struct PreludeFile {
+  std::string path;      // relative to frontends/prelude/, e.g. "cuda/cuda_runtime.h"
+  std::string contents;
+};
+
+const std::vector<PreludeFile> &preludeFiles();
+
+}  // namespace xpile::frontends

@@ -1,0 +1,27 @@
+// The xpile program: one binary, one subcommand per job, --help for each.
+#include "tools/xpile/command_line.h"
+
+#include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/raw_ostream.h>
+
+using namespace xpile;
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << "xpile " << XPILE_VERSION << " (Clang/LLVM " << LLVM_VERSION_STRING << ")\n";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::cl::SetVersionPrinter(printVersion);
+  llvm::cl::HideUnrelatedOptions({});
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "xpile: a neural-symbolic transcompiler for tensor programs (CUDA, HIP, BANG C, C with VNNI, C)\n\n"
+      "  xpile translate FILE --to DIALECT [-o OUT]   translate a file (identity direction for now)\n"
+      "  xpile dump FILE [--json]                      print the shared AST\n\n"
+      "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
+  if (tools::translateCommand) return tools::runTranslate();
+  if (tools::dumpCommand) return tools::runDump();
+  llvm::errs() << "xpile: error: no subcommand given; run `xpile --help`\n";
+  return 2;
+}
