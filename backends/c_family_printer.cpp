@@ -800,12 +800,13 @@ std::string CFamilyPrinter::printFunction(const Function &f) {
   return saved;
 }
 
-// A template instance prints as an explicit specialization of a primary template declared just
-// before it. The lowering keeps only instances, with concrete parameter types, so the primary is
-// declared with the instance's own signature; instances with different signatures get one primary
-// declaration each (overloads). This is exact for non-type parameters and for type parameters the
-// signature does not mention; for type parameters used in the signature it relies on every call
-// naming its template arguments explicitly (see docs).
+// A template instance prints as an explicit specialization (`template <> ... f<256>(...)`) of a
+// primary template declared once, just before its first instance, with the primary's own signature
+// (TemplateInstance::primaryParams, dependent types as Named spellings: `T *p`).
+// Without that signature the primary is declared with the instance's concrete signature, one
+// declaration per distinct signature (overloads). That fallback is exact for non-type parameters
+// and for type parameters the signature does not mention; for type parameters used in the signature
+// it needs every call to name its template arguments explicitly (`f<float>(x)`, not `f(x)`).
 void CFamilyPrinter::printFunctionItem(const Function &f) {
   currentLoc_ = f.loc;
   if (f.kind == FunctionKind::Host) usage_.hostCode = true;
@@ -815,10 +816,16 @@ void CFamilyPrinter::printFunctionItem(const Function &f) {
     if (!cxx()) error(f.loc, "template instance '" + f.name + "' cannot be expressed in C");
     Function primary = f;
     primary.isExternC = false;  // templates cannot have C linkage
+    if (ti.primaryReturnType || !ti.primaryParams.empty()) {
+      if (ti.primaryReturnType) primary.returnType = ti.primaryReturnType;
+      primary.params.clear();
+      for (const auto &[name, type] : ti.primaryParams) primary.params.push_back({name, type});
+    }
     std::string primarySig = signature(primary, f.name);
     if (declaredTemplates_.insert(primarySig).second)
       line("template <" + ti.parameterList + "> " + functionSpecifiers(primary) + primarySig + ";");
-    Function spec = primary;
+    Function spec = f;
+    spec.isExternC = false;
     spec.isStatic = false;  // an explicit specialization takes the primary's storage class
     std::string args;
     for (size_t i = 0; i < ti.arguments.size(); ++i) args += (i ? ", " : "") + ti.arguments[i];

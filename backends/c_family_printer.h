@@ -10,7 +10,6 @@
 #include "ast/module.h"
 #include "backends/printer.h"
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>

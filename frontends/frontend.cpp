@@ -25,11 +25,11 @@ std::string preludeDir(const char *dialectDir) { return std::string(kPreludeRoot
 class LowerConsumer : public clang::ASTConsumer {
 public:
   LowerConsumer(clang::CompilerInstance &ci, const MainFileDirectives &directives, ast::Dialect dialect, bool isCxx,
-                std::optional<ast::Module> &out)
-      : ci_(ci), directives_(directives), dialect_(dialect), isCxx_(isCxx), out_(out) {}
+                bool lower, std::optional<ast::Module> &out)
+      : ci_(ci), directives_(directives), dialect_(dialect), isCxx_(isCxx), lower_(lower), out_(out) {}
 
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
-    if (ci_.getDiagnostics().hasErrorOccurred()) return;
+    if (!lower_ || ci_.getDiagnostics().hasErrorOccurred()) return;
     out_ = lowerTranslationUnit(ctx, directives_, dialect_, isCxx_);
   }
 
@@ -38,22 +38,24 @@ private:
   const MainFileDirectives &directives_;
   ast::Dialect dialect_;
   bool isCxx_;
+  bool lower_;
   std::optional<ast::Module> &out_;
 };
 
 class LowerAction : public clang::ASTFrontendAction {
 public:
-  LowerAction(ast::Dialect dialect, bool isCxx, std::optional<ast::Module> &out)
-      : dialect_(dialect), isCxx_(isCxx), out_(out) {}
+  LowerAction(ast::Dialect dialect, bool isCxx, bool lower, std::optional<ast::Module> &out)
+      : dialect_(dialect), isCxx_(isCxx), lower_(lower), out_(out) {}
 
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci, llvm::StringRef) override {
     ci.getPreprocessor().addPPCallbacks(std::make_unique<DirectiveRecorder>(ci.getSourceManager(), directives_));
-    return std::make_unique<LowerConsumer>(ci, directives_, dialect_, isCxx_, out_);
+    return std::make_unique<LowerConsumer>(ci, directives_, dialect_, isCxx_, lower_, out_);
   }
 
 private:
   ast::Dialect dialect_;
   bool isCxx_;
+  bool lower_;
   std::optional<ast::Module> &out_;
   MainFileDirectives directives_;
 };
@@ -168,7 +170,7 @@ ParseResult parseSource(const std::string &path, const std::string &source, cons
   clang::TextDiagnosticPrinter printer(diagStream, diagOpts.get());
 
   clang::tooling::ToolInvocation invocation(
-      args, std::make_unique<LowerAction>(*dialect, !isC, result.module), files.get());
+      args, std::make_unique<LowerAction>(*dialect, !isC, opts.lower, result.module), files.get());
   invocation.setDiagnosticConsumer(&printer);
   bool ok = invocation.run();
   diagStream.flush();

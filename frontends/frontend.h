@@ -15,10 +15,11 @@ struct ParseOptions {
   std::vector<std::string> extraArgs;      // user flags: -I, -D, -U, -isystem, -include, -std
   std::string compilationDatabaseDir;      // -p: take -I/-D/... for the file from compile_commands.json
   bool showWarnings = true;
+  bool lower = true;  // false: Clang's parse and semantic checks only (a syntax-and-type check)
 };
 
 struct ParseResult {
-  std::optional<ast::Module> module;  // empty when Clang reported errors
+  std::optional<ast::Module> module;  // empty when Clang reported errors (or when not lowering)
   std::string diagnostics;            // Clang's diagnostics, `file:line:col: error: ...` with source and caret
   unsigned errorCount = 0;
   unsigned warningCount = 0;

@@ -129,17 +129,28 @@ private:
 
   void verbatim(const clang::Decl *d, const std::string &reason) {
     ast::VerbatimDecl v;
-    v.text = lower_.text(d->getSourceRange());
-    // Declarations of tags, typedefs and variables end before their `;`.
-    clang::SourceLocation end = sm_.getExpansionLoc(d->getEndLoc());
-    auto next = clang::Lexer::findNextToken(end, sm_, lower_.ctx.getLangOpts());
-    if (next && next->is(clang::tok::semi) && !llvm::isa<clang::NamespaceDecl>(d) &&
-        !(llvm::isa<clang::FunctionDecl>(d) && llvm::cast<clang::FunctionDecl>(d)->hasBody()) &&
-        !(llvm::isa<clang::FunctionTemplateDecl>(d) &&
-          llvm::cast<clang::FunctionTemplateDecl>(d)->getTemplatedDecl()->hasBody()))
-      v.text += ";";
+    clang::SourceRange range = d->getSourceRange();
+    bool endsWithBody = llvm::isa<clang::NamespaceDecl>(d) || llvm::isa<clang::LinkageSpecDecl>(d) ||
+                        (llvm::isa<clang::FunctionDecl>(d) && llvm::cast<clang::FunctionDecl>(d)->hasBody()) ||
+                        (llvm::isa<clang::FunctionTemplateDecl>(d) &&
+                         llvm::cast<clang::FunctionTemplateDecl>(d)->getTemplatedDecl()->hasBody());
+    if (!endsWithBody) {
+      // A declaration's range stops before trailing attributes (`typedef float v4
+      // __attribute__((ext_vector_type(4)))`) and its `;`: extend it through the `;`.
+      clang::SourceLocation end = sm_.getExpansionLoc(range.getEnd());
+      for (int i = 0; i < 256; ++i) {
+        auto next = clang::Lexer::findNextToken(end, sm_, lower_.ctx.getLangOpts());
+        if (!next || next->is(clang::tok::eof)) break;
+        end = next->getLocation();
+        if (next->is(clang::tok::semi)) {
+          range.setEnd(end);
+          break;
+        }
+      }
+    }
+    v.text = lower_.text(range);
     v.reason = reason;
-    v.loc = lower_.loc(d->getLocation());
+    v.loc = lower_.loc(d->getBeginLoc());
     push(sm_.getExpansionLoc(d->getBeginLoc()), v);
   }
 
@@ -149,6 +160,12 @@ private:
       if (spec->getTemplateSpecializationKind() == clang::TSK_ImplicitInstantiation && spec->hasBody())
         instances.push_back(spec);
     const clang::FunctionDecl *pattern = ftd->getTemplatedDecl();
+    bool explicitlySpecialized = false;
+    for (const clang::FunctionDecl *spec : ftd->specializations())
+      explicitlySpecialized |= spec->getTemplateSpecializationKind() == clang::TSK_ExplicitSpecialization;
+    // A bodiless primary template followed by explicit specializations (xpile's own printed form):
+    // the printer declares the primary template again before the specializations.
+    if (!pattern->doesThisDeclarationHaveABody() && explicitlySpecialized) return;
     if (instances.empty() || !pattern->doesThisDeclarationHaveABody()) {
       verbatim(ftd, instances.empty() ? "template without instantiations" : "template declaration");
       return;

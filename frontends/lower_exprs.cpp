@@ -95,7 +95,21 @@ ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
   if (auto *fe = llvm::dyn_cast<clang::FullExpr>(e)) return expr(fe->getSubExpr());
   if (auto *mt = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(e)) return expr(mt->getSubExpr());
   if (auto *bt = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(e)) return expr(bt->getSubExpr());
-  if (auto *st = llvm::dyn_cast<clang::SubstNonTypeTemplateParmExpr>(e)) return expr(st->getReplacement());
+  if (auto *st = llvm::dyn_cast<clang::SubstNonTypeTemplateParmExpr>(e)) {
+    // A template argument inside an instantiation: its value (the source location still points at
+    // the parameter's name, so the literal's spelling cannot be used).
+    if (auto v = st->getIntegerConstantExpr(ctx)) {
+      if (st->getType()->isBooleanType()) {
+        auto b = makeExpr<ast::BoolLit>(e);
+        b->value = v->getBoolValue();
+        return b;
+      }
+      auto n = makeExpr<ast::IntLit>(e);
+      n->value = v->getExtValue();
+      return n;
+    }
+    return expr(st->getReplacement());
+  }
   if (auto *da = llvm::dyn_cast<clang::CXXDefaultArgExpr>(e)) return expr(da->getExpr());
 
   if (auto *il = llvm::dyn_cast<clang::IntegerLiteral>(e)) {
@@ -144,9 +158,7 @@ ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
     // Non-type template parameters inside an instantiation are substituted above; enumerators and
     // variables keep the qualifier the program wrote (nvcuda::wmma::mem_row_major).
     auto n = makeExpr<ast::Var>(e);
-    std::string qualifier;
-    if (dre->getQualifierLoc()) qualifier = text(dre->getQualifierLoc().getSourceRange());
-    n->name = qualifier + d->getNameAsString();
+    n->name = qualifierOf(dre) + d->getNameAsString();
     return n;
   }
 
@@ -259,19 +271,40 @@ ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
 
 std::string Lowerer::calleeName(const clang::CallExpr *call) const {
   const clang::Expr *callee = call->getCallee()->IgnoreParenImpCasts();
-  if (auto *dre = llvm::dyn_cast<clang::DeclRefExpr>(callee)) {
-    std::string qualifier;
-    if (dre->getQualifierLoc()) qualifier = text(dre->getQualifierLoc().getSourceRange());
-    return qualifier + dre->getNameInfo().getAsString();
-  }
+  if (auto *dre = llvm::dyn_cast<clang::DeclRefExpr>(callee)) return qualifierOf(dre) + dre->getNameInfo().getAsString();
   if (auto *fd = call->getDirectCallee()) return fd->getNameAsString();
   return "";
 }
 
+std::string Lowerer::qualifierOf(const clang::DeclRefExpr *dre) const {
+  // Printed from the AST, not read from the source: the reference may sit inside a macro body.
+  const clang::NestedNameSpecifier *qualifier = dre->getQualifier();
+  if (!qualifier) return "";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  qualifier->print(os, ctx.getPrintingPolicy());
+  return os.str();
+}
+
 std::vector<std::string> Lowerer::explicitTemplateArgs(const clang::Expr *callee) const {
   std::vector<std::string> out;
-  if (auto *dre = llvm::dyn_cast<clang::DeclRefExpr>(callee->IgnoreParenImpCasts()))
-    for (const clang::TemplateArgumentLoc &arg : dre->template_arguments()) out.push_back(text(arg.getSourceRange()));
+  auto *dre = llvm::dyn_cast<clang::DeclRefExpr>(callee->IgnoreParenImpCasts());
+  if (!dre || !dre->hasExplicitTemplateArgs()) return out;
+  // The arguments as deduced for this instantiation (inside a template instance, `f<TILE>` must
+  // print as `f<16>`), as many as the program wrote explicitly.
+  auto *fd = llvm::dyn_cast<clang::FunctionDecl>(dre->getDecl());
+  const clang::TemplateArgumentList *args = fd ? fd->getTemplateSpecializationArgs() : nullptr;
+  unsigned written = dre->getNumTemplateArgs();
+  for (unsigned i = 0; i < written; ++i) {
+    if (args && i < args->size()) {
+      std::string s;
+      llvm::raw_string_ostream os(s);
+      args->get(i).print(ctx.getPrintingPolicy(), os, /*IncludeType=*/false);
+      out.push_back(os.str());
+    } else {
+      out.push_back(text(dre->template_arguments()[i].getSourceRange()));
+    }
+  }
   return out;
 }
 

@@ -118,7 +118,16 @@ ast::TypePtr Lowerer::type(clang::QualType qt) {
   }
 
   const clang::Type *t = qt.getTypePtr();
-  if (auto *et = llvm::dyn_cast<clang::ElaboratedType>(t)) return type(et->getNamedType().withFastQualifiers(qt.getLocalFastQualifiers()));
+  if (auto *et = llvm::dyn_cast<clang::ElaboratedType>(t)) {
+    ast::TypePtr inner = type(et->getNamedType().withFastQualifiers(qt.getLocalFastQualifiers()));
+    // Types carried by spelling keep the qualifier the program wrote (std::vector<float>).
+    if (inner && inner->kind == ast::Type::Kind::Named && inner->name != "auto") {
+      clang::PrintingPolicy policy = ctx.getPrintingPolicy();
+      policy.SuppressTagKeyword = isCxx;
+      return named(qt.getLocalUnqualifiedType().getAsString(policy));
+    }
+    return inner;
+  }
   if (auto *st = llvm::dyn_cast<clang::SubstTemplateTypeParmType>(t))
     return type(st->getReplacementType().withFastQualifiers(qt.getLocalFastQualifiers()));
   if (auto *pt = llvm::dyn_cast<clang::ParenType>(t)) return type(pt->getInnerType());

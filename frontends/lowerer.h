@@ -54,6 +54,7 @@ private:
   ast::StmtPtr attributed(const clang::AttributedStmt *as);
   std::string calleeName(const clang::CallExpr *call) const;
   std::vector<std::string> explicitTemplateArgs(const clang::Expr *callee) const;
+  std::string qualifierOf(const clang::DeclRefExpr *dre) const;
   template <typename Node> std::shared_ptr<Node> make(clang::SourceLocation l) const;
   template <typename Node> std::shared_ptr<Node> makeExpr(const clang::Expr *e);
 };

@@ -26,7 +26,11 @@ ast::SourceLoc Lowerer::loc(clang::SourceLocation l) const {
 }
 
 std::string Lowerer::text(clang::SourceRange range) const {
-  clang::CharSourceRange chars = clang::CharSourceRange::getTokenRange(sm.getExpansionRange(range).getAsRange());
+  // Code inside one macro argument is read where it was written; a range that spans a macro's
+  // own body falls back to the whole macro invocation.
+  clang::CharSourceRange chars =
+      clang::Lexer::makeFileCharRange(clang::CharSourceRange::getTokenRange(range), sm, ctx.getLangOpts());
+  if (chars.isInvalid()) chars = clang::CharSourceRange::getTokenRange(sm.getExpansionRange(range).getAsRange());
   return clang::Lexer::getSourceText(chars, sm, ctx.getLangOpts()).str();
 }
 

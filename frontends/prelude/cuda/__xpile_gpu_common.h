@@ -26,7 +26,13 @@
 #define __global__ __attribute__((global))
 #define __shared__ __attribute__((shared))
 #define __constant__ __attribute__((constant))
+// Clang 16 knows `managed` only for HIP; in CUDA a managed variable is a
+// __device__ variable tagged with an annotation the front end can read.
+#if defined(__HIP__)
 #define __managed__ __attribute__((managed))
+#else
+#define __managed__ __attribute__((device, annotate("xpile.managed")))
+#endif
 // Clang >= 15 treats __noinline__ as a keyword in CUDA/HIP mode: no macro.
 #define __forceinline__ __inline__ __attribute__((always_inline))
 #define __align__(n) __attribute__((aligned(n)))

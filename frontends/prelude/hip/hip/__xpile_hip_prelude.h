@@ -428,8 +428,6 @@ hipError_t hipFuncGetAttributes(struct hipFuncAttributes* attr, T* f);
 #define HIP_SYMBOL(X) X
 #define HIP_KERNEL_NAME(...) __VA_ARGS__
 #define hipLaunchKernelGGL(kernelName, numBlocks, numThreads, memPerBlock, streamId, ...) \
-  do {                                                                                    \
-    kernelName<<<(numBlocks), (numThreads), (memPerBlock), (streamId)>>>(__VA_ARGS__);   \
-  } while (0)
+  kernelName<<<(numBlocks), (numThreads), (memPerBlock), (streamId)>>>(__VA_ARGS__)
 
 #endif  // XPILE_PRELUDE_HIP_H
