@@ -180,7 +180,7 @@ XPILE_LEAF(VerbatimExpr)
 
 // Mutates one child field in place and reports whether it changed.
 #define XPILE_CHILD(field) \
-  [&] { auto m_ = mutate(n.field); bool c_ = m_ != n.field; n.field = m_; return c_; }()
+  [&]() -> int { auto m_ = mutate(n.field); int c_ = m_ != n.field; n.field = m_; return c_; }()
 
 ExprPtr IRMutator::visitUnary(const Unary &node, const ExprPtr &self) {
   return rebuild(node, self, [&](Unary &n) { return XPILE_CHILD(operand); });

@@ -377,10 +377,14 @@ ast::ExprPtr Lowerer::overloadedOperator(const clang::CXXOperatorCallExpr *op) {
 }
 
 ast::ExprPtr Lowerer::construct(const clang::CXXConstructExpr *ce) {
-  // Copies and conversions through a constructor are the value itself.
-  if (ce->getNumArgs() == 1 && (ce->getConstructor()->isCopyOrMoveConstructor() || ce->isElidable() ||
-                                ce->getConstructor()->isConvertingConstructor(false)) &&
-      !llvm::isa<clang::CXXTemporaryObjectExpr>(ce))
+  unsigned written = 0;
+  for (const clang::Expr *arg : ce->arguments()) written += !llvm::isa<clang::CXXDefaultArgExpr>(arg);
+  // Copies and implicit conversions through a constructor (`int` -> `dim3` at a launch, with no
+  // parentheses written) are the value itself.
+  bool implicitConversion = written == 1 && ce->getParenOrBraceRange().isInvalid();
+  if (!llvm::isa<clang::CXXTemporaryObjectExpr>(ce) &&
+      (implicitConversion || (ce->getNumArgs() == 1 && (ce->getConstructor()->isCopyOrMoveConstructor() ||
+                                                        ce->isElidable()))))
     return expr(ce->getArg(0));
   if (ce->isListInitialization() && !llvm::isa<clang::CXXTemporaryObjectExpr>(ce)) {
     auto n = makeExpr<ast::InitList>(ce);

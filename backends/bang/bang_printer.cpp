@@ -98,9 +98,9 @@ protected:
       for (size_t i = 0; i < s.templateArgs.size(); ++i) name += (i ? ", " : "") + s.templateArgs[i];
       name += ">";
     }
-    std::string config = expr(c.taskDim, kPrecAssign) + ", " +
-                         (c.taskType ? expr(c.taskType, kPrecAssign) : std::string("cnrtFuncTypeBlock")) + ", " +
-                         (c.queue ? expr(c.queue, kPrecAssign) : nullPointer());
+    std::string config = launchArg(c.taskDim) + ", " +
+                         (c.taskType ? launchArg(c.taskType) : std::string("cnrtFuncTypeBlock")) + ", " +
+                         (c.queue ? launchArg(c.queue) : nullPointer());
     line(name + "<<<" + config + ">>>(" + exprList(s.args) + ");");
   }
 

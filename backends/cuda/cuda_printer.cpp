@@ -93,9 +93,9 @@ void CudaPrinter::printLaunch(const Launch &s) {
   const LaunchConfig &c = s.config;
   if (c.isBang() || !c.grid || !c.block)
     return unsupported(s.loc, "a launch of '" + s.kernel + "' without a grid/block configuration");
-  std::string config = expr(c.grid, kPrecAssign) + ", " + expr(c.block, kPrecAssign);
-  if (c.sharedBytes || c.stream) config += ", " + (c.sharedBytes ? expr(c.sharedBytes, kPrecAssign) : "0");
-  if (c.stream) config += ", " + expr(c.stream, kPrecAssign);
+  std::string config = launchArg(c.grid) + ", " + launchArg(c.block);
+  if (c.sharedBytes || c.stream) config += ", " + (c.sharedBytes ? launchArg(c.sharedBytes) : "0");
+  if (c.stream) config += ", " + launchArg(c.stream);
   line(kernelName(s) + "<<<" + config + ">>>(" + exprList(s.args) + ");");
 }
 

@@ -441,6 +441,9 @@ TEST(PrinterHost, Cuda) {
             "k<<<grid, block, shm>>>(d_a);\n");
   EXPECT_EQ(stmtIn(D, launch("k", div(add(n, lit(255)), lit(256)), lit(256), {}, nullptr, var("s"))),
             "k<<<(n + 255) / 256, 256, 0, s>>>();\n");
+  // A comparison inside the chevrons is parenthesized, so its `>` cannot meet `>>>`.
+  EXPECT_EQ(stmtIn(D, launch("k", select(bin(BinaryOp::GT, n, lit(0)), n, lit(1)), lit(256), {})),
+            "k<<<(n > 0 ? n : 1), 256>>>();\n");
   auto tmpl = node<Launch>([](Launch &l) {
     l.kernel = "k"; l.templateArgs = {"256", "float"}; l.config.grid = var("g"); l.config.block = lit(256);
     l.args = {var("p")};

@@ -54,9 +54,11 @@ int runTranslate() {
   if (!printed.ok()) return 1;
 
   auto carried = module->carriedSpans();
+  // Preprocessor directives are carried on purpose; code the model does not understand is worth a note.
   if (!quiet)
     for (const auto &span : carried)
-      llvm::errs() << span.loc.str() << ": note: carried unchanged (" << span.reason << ")\n";
+      if (span.reason != "preprocessor directive")
+        llvm::errs() << span.loc.str() << ": note: carried unchanged (" << span.reason << ")\n";
 
   if (!reportPath.empty()) {
     nlohmann::json spans = nlohmann::json::array();
