@@ -66,7 +66,7 @@ std::string dumpExpr(const ExprPtr &e) {
   }
   case ExprKind::Call: {
     auto &n = *e->as<Call>();
-    std::string s = n.callee;
+    std::string s = n.receiver ? dumpExpr(n.receiver) + (n.arrow ? "->" : ".") + n.callee : n.callee;
     if (!n.templateArgs.empty()) {
       s += "<";
       for (size_t i = 0; i < n.templateArgs.size(); ++i) s += (i ? ", " : "") + n.templateArgs[i];

@@ -126,6 +126,8 @@ enum class CallKind {
 struct Call : Expr {
   static constexpr ExprKind Kind = ExprKind::Call;
   std::string callee;                     // qualified as the program names it ("nvcuda::wmma::mma_sync")
+  ExprPtr receiver;                       // member calls: the object (`v` in `v.size()`), else null
+  bool arrow = false;                     // member call through a pointer (`p->get()`)
   std::vector<std::string> templateArgs;  // explicit template arguments, spelled
   std::vector<ExprPtr> args;
   CallKind callKind = CallKind::User;

@@ -84,6 +84,7 @@ json expr(const ExprPtr &e) {
   case ExprKind::Call: {
     auto &n = *e->as<Call>();
     j = {{"node", "call"}, {"callee", n.callee}, {"call_kind", callKindName(n.callKind)}, {"args", exprs(n.args)}};
+    if (n.receiver) j["receiver"] = {{"object", expr(n.receiver)}, {"arrow", n.arrow}};
     if (!n.templateArgs.empty()) j["template_args"] = n.templateArgs;
     break;
   }

@@ -44,7 +44,10 @@ void IRVisitor::visitBinary(const Binary &n) { visit(n.lhs); visit(n.rhs); }
 void IRVisitor::visitAssignExpr(const AssignExpr &n) { visit(n.target); visit(n.value); }
 void IRVisitor::visitLoad(const Load &n) { visit(n.base); visit(n.index); }
 void IRVisitor::visitMember(const Member &n) { visit(n.base); }
-void IRVisitor::visitCall(const Call &n) { for (auto &a : n.args) visit(a); }
+void IRVisitor::visitCall(const Call &n) {
+  visit(n.receiver);
+  for (auto &a : n.args) visit(a);
+}
 void IRVisitor::visitCast(const Cast &n) { visit(n.operand); }
 void IRVisitor::visitSelect(const Select &n) { visit(n.cond); visit(n.thenValue); visit(n.elseValue); }
 void IRVisitor::visitParallelIndex(const ParallelIndex &) {}
@@ -199,7 +202,7 @@ ExprPtr IRMutator::visitMember(const Member &node, const ExprPtr &self) {
 }
 ExprPtr IRMutator::visitCall(const Call &node, const ExprPtr &self) {
   return rebuild(node, self, [&](Call &n) {
-    bool changed = false;
+    bool changed = XPILE_CHILD(receiver);
     n.args = mutateAll(n.args, changed);
     return changed;
   });

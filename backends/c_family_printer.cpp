@@ -424,7 +424,7 @@ std::string CFamilyPrinter::exprNoParens(const ExprPtr &e, int &own) {
     auto &n = *e->as<Call>();
     own = kPrecPostfix;
     if (startsWith(n.callee, "nvcuda::wmma::") || startsWith(n.callee, "wmma::")) usage_.wmma = true;
-    std::string s = n.callee;
+    std::string s = n.receiver ? expr(n.receiver, kPrecPostfix) + (n.arrow ? "->" : ".") + n.callee : n.callee;
     if (!n.templateArgs.empty()) {
       s += "<";
       for (size_t i = 0; i < n.templateArgs.size(); ++i) s += (i ? ", " : "") + n.templateArgs[i];
@@ -878,10 +878,17 @@ PrintResult CFamilyPrinter::print() {
   out_.clear();
   errors_.clear();
   declaredTemplates_.clear();
-  bool first = true;
+  // Items are separated by a blank line, except runs of #define lines and runs of globals, which
+  // read as one block (as programmers write them).
+  auto group = [](const TopLevel &item) {
+    if (std::holds_alternative<GlobalVar>(item)) return 1;
+    if (auto *v = std::get_if<VerbatimDecl>(&item); v && !v->text.empty() && v->text[0] == '#') return 2;
+    return 0;
+  };
+  const TopLevel *previous = nullptr;
   for (const auto &item : module_.items) {
-    if (!first) line("");
-    first = false;
+    if (previous && (group(item) == 0 || group(item) != group(*previous))) line("");
+    previous = &item;
     if (auto *f = std::get_if<Function>(&item)) printFunctionItem(*f);
     else if (auto *g = std::get_if<GlobalVar>(&item)) printGlobal(*g);
     else if (auto *v = std::get_if<VerbatimDecl>(&item)) {

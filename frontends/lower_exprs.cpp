@@ -225,7 +225,7 @@ ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
 
   if (auto *kc = llvm::dyn_cast<clang::CUDAKernelCallExpr>(e)) return verbatimExpr(kc, "kernel launch used as a value");
   if (auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e)) return overloadedOperator(op);
-  if (llvm::isa<clang::CXXMemberCallExpr>(e)) return verbatimExpr(e, "member function call");
+  if (auto *mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(e)) return memberCall(mc);
   if (auto *ce = llvm::dyn_cast<clang::CallExpr>(e)) return call(ce);
 
   if (auto *cast = llvm::dyn_cast<clang::ExplicitCastExpr>(e)) {
@@ -323,6 +323,28 @@ ast::ExprPtr Lowerer::call(const clang::CallExpr *ce) {
     if (llvm::isa<clang::CXXDefaultArgExpr>(arg)) break;  // defaulted trailing arguments were not written
     n->args.push_back(expr(arg));
   }
+  return n;
+}
+
+// `object.method(args)`: a call whose receiver is the object; calls through member pointers and
+// implicit `this` are carried verbatim.
+ast::ExprPtr Lowerer::memberCall(const clang::CXXMemberCallExpr *mc) {
+  auto *callee = llvm::dyn_cast<clang::MemberExpr>(mc->getCallee()->IgnoreParens());
+  const clang::CXXMethodDecl *method = mc->getMethodDecl();
+  if (!callee || !method || callee->isImplicitAccess() || !method->getIdentifier())
+    return verbatimExpr(mc, "member function call");
+  auto n = makeExpr<ast::Call>(mc);
+  n->callee = method->getNameAsString();
+  n->receiver = expr(callee->getBase());
+  n->arrow = callee->isArrow();
+  n->callKind = ast::CallKind::Builtin;
+  if (callee->hasExplicitTemplateArgs())
+    for (const clang::TemplateArgumentLoc &arg : callee->template_arguments()) n->templateArgs.push_back(text(arg.getSourceRange()));
+  for (const clang::Expr *arg : mc->arguments()) {
+    if (llvm::isa<clang::CXXDefaultArgExpr>(arg)) break;
+    n->args.push_back(expr(arg));
+  }
+  if (!isFromPrelude(method) && !isFromSystemHeader(method)) n->callKind = ast::CallKind::User;
   return n;
 }
 

@@ -42,6 +42,7 @@ private:
   ast::StmtPtr verbatimStmt(const clang::Stmt *s, const std::string &reason);
   ast::ExprPtr call(const clang::CallExpr *call);
   ast::ExprPtr overloadedOperator(const clang::CXXOperatorCallExpr *op);
+  ast::ExprPtr memberCall(const clang::CXXMemberCallExpr *mc);
   ast::ExprPtr construct(const clang::CXXConstructExpr *ce);
   ast::StmtPtr declStmt(const clang::DeclStmt *ds);
   ast::StmtPtr localVar(const clang::VarDecl *vd);

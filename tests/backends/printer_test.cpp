@@ -675,21 +675,18 @@ struct Pair {
 };
 
 __constant__ float coeffs[4];
-
 __device__ int counter = 0;
-
 extern __shared__ float smem[];
 )");
   Module bm = module(Dialect::BANG, {coeffs, counter});
   EXPECT_EQ(printModule(bm, Dialect::BANG).code, R"(#include <bang.h>
 
 __mlu_const__ float coeffs[4];
-
 __mlu_device__ int counter = 0;
 )");
   auto c = printModule(bm, Dialect::C);
   EXPECT_TRUE(c.ok());
-  EXPECT_EQ(c.code, "float coeffs[4];\n\nint counter = 0;\n");
+  EXPECT_EQ(c.code, "float coeffs[4];\nint counter = 0;\n");
 }
 
 TEST(PrinterModule, TemplateInstancesBecomeExplicitSpecializations) {

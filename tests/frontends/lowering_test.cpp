@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 using namespace xpile;
 using namespace xpile::ast;
 
@@ -338,4 +340,52 @@ TEST(Lowering, UserFlagsAreHonoured) {
   ASSERT_TRUE(r.module.has_value()) << r.diagnostics;
   auto *ret = body(*r.module->findFunction("w"))[0]->as<Return>();
   EXPECT_EQ(dumpExpr(ret->value), "32");
+}
+
+TEST(Lowering, CompilationDatabaseFlagsAreHonoured) {
+  // A build directory whose compile_commands.json gives the file an include path and a macro.
+  char model[] = "/tmp/xpile-cdb-XXXXXX";
+  ASSERT_NE(mkdtemp(model), nullptr);
+  std::string dir = model;
+  std::string include = dir + "/include";
+  ASSERT_EQ(system(("mkdir -p " + include).c_str()), 0);
+  {
+    std::ofstream header(include + "/tile.h");
+    header << "#define TILE_FROM_HEADER 16\n";
+    std::ofstream db(dir + "/compile_commands.json");
+    db << "[{\"directory\": \"" << dir << "\", \"file\": \"" << dir << "/k.cu\", \"command\": \"nvcc -c -I"
+       << include << " -DSCALE=3 -arch=sm_80 -O3 " << dir << "/k.cu\"}]\n";
+  }
+  std::string source = "#include <tile.h>\n__global__ void k(float *a) { a[threadIdx.x] = TILE_FROM_HEADER * SCALE; }\n";
+  std::ofstream(dir + "/k.cu") << source;
+  frontends::ParseOptions opts;
+  opts.compilationDatabaseDir = dir;
+  frontends::ParseResult r = frontends::parseFile(dir + "/k.cu", opts);
+  ASSERT_TRUE(r.module.has_value()) << r.diagnostics;
+  auto *store = body(*r.module->findFunction("k"))[0]->as<AssignStmt>();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(dumpExpr(store->value), "(16 * 3)");
+  // Without the database the same file does not parse.
+  EXPECT_FALSE(frontends::parseFile(dir + "/k.cu", {}).module.has_value());
+  ASSERT_EQ(system(("rm -rf " + dir).c_str()), 0);
+}
+
+TEST(Lowering, MemberCallsKeepTheirReceiver) {
+  Module m = parse("m.cu", R"(
+#include <vector>
+void copy(float *d, std::vector<float> &h, const std::vector<float> *p) {
+  cudaMemcpy(d, h.data(), h.size() * sizeof(float), cudaMemcpyHostToDevice);
+  cudaMemcpy(d, p->data(), p->size() * sizeof(float), cudaMemcpyHostToDevice);
+})");
+  const auto &b = body(fn(m, "copy"));
+  auto *first = b[0]->as<HostCopy>();
+  ASSERT_NE(first, nullptr);
+  auto *data = first->src->as<Call>();
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(data->callee, "data");
+  EXPECT_EQ(dumpExpr(data->receiver), "h");
+  EXPECT_FALSE(data->arrow);
+  EXPECT_EQ(dumpExpr(first->bytes), "(h.size() * sizeof(f32))");
+  EXPECT_EQ(dumpExpr(b[1]->as<HostCopy>()->src), "p->data()");
+  EXPECT_TRUE(m.carriedSpans().empty());
 }
