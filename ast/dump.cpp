@@ -6,16 +6,6 @@ namespace xpile::ast {
 
 namespace {
 
-const char *functionKindName(FunctionKind k) {
-  switch (k) {
-  case FunctionKind::Kernel: return "kernel";
-  case FunctionKind::Device: return "device";
-  case FunctionKind::Host: return "host";
-  case FunctionKind::HostDevice: return "host_device";
-  }
-  return "?";
-}
-
 std::string typeStr(const TypePtr &t) { return t ? describe(*t) : std::string("?"); }
 
 std::string firstLine(const std::string &text) {

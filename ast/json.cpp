@@ -215,16 +215,6 @@ json stmt(const StmtPtr &s) {
   return j;
 }
 
-const char *kindName(FunctionKind k) {
-  switch (k) {
-  case FunctionKind::Kernel: return "kernel";
-  case FunctionKind::Device: return "device";
-  case FunctionKind::Host: return "host";
-  case FunctionKind::HostDevice: return "host_device";
-  }
-  return "?";
-}
-
 }  // namespace
 
 json toJson(const Module &m) {
@@ -233,7 +223,7 @@ json toJson(const Module &m) {
     if (auto *f = std::get_if<Function>(&item)) {
       json params = json::array();
       for (auto &p : f->params) params.push_back({{"name", p.name}, {"type", type(p.type)}});
-      json jf = {{"node", "function"}, {"name", f->name}, {"kind", kindName(f->kind)}, {"return_type", type(f->returnType)},
+      json jf = {{"node", "function"}, {"name", f->name}, {"kind", functionKindName(f->kind)}, {"return_type", type(f->returnType)},
                  {"params", params}, {"body", stmt(f->body)}, {"loc", loc(f->loc)}};
       if (f->launchBounds)
         jf["launch_bounds"] = {{"max_threads", f->launchBounds->maxThreadsPerBlock},

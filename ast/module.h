@@ -24,6 +24,8 @@ enum class FunctionKind {
   HostDevice,  // __host__ __device__
 };
 
+const char *functionKindName(FunctionKind k);  // "kernel", "device", "host", "host_device"
+
 struct Param {
   std::string name;
   TypePtr type;

@@ -113,6 +113,16 @@ const char *copyDirectionName(CopyDirection d) {
   return "?";
 }
 
+const char *functionKindName(FunctionKind k) {
+  switch (k) {
+  case FunctionKind::Kernel: return "kernel";
+  case FunctionKind::Device: return "device";
+  case FunctionKind::Host: return "host";
+  case FunctionKind::HostDevice: return "host_device";
+  }
+  return "?";
+}
+
 const char *dialectName(Dialect d) {
   switch (d) {
   case Dialect::CUDA: return "cuda";

@@ -323,6 +323,13 @@ std::string CFamilyPrinter::declare(const TypePtr &t, const std::string &name) {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
+std::string CFamilyPrinter::withTemplateArgs(const std::string &name, const std::vector<std::string> &args) {
+  if (args.empty()) return name;
+  std::string s = name + "<";
+  for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + args[i];
+  return s + ">";
+}
+
 std::string CFamilyPrinter::expr(const ExprPtr &e, int prec) {
   if (!e) {
     error({}, "missing expression");
@@ -425,12 +432,7 @@ std::string CFamilyPrinter::exprNoParens(const ExprPtr &e, int &own) {
     own = kPrecPostfix;
     if (startsWith(n.callee, "nvcuda::wmma::") || startsWith(n.callee, "wmma::")) usage_.wmma = true;
     std::string s = n.receiver ? expr(n.receiver, kPrecPostfix) + (n.arrow ? "->" : ".") + n.callee : n.callee;
-    if (!n.templateArgs.empty()) {
-      s += "<";
-      for (size_t i = 0; i < n.templateArgs.size(); ++i) s += (i ? ", " : "") + n.templateArgs[i];
-      s += ">";
-    }
-    return s + "(" + exprList(n.args) + ")";
+    return withTemplateArgs(s, n.templateArgs) + "(" + exprList(n.args) + ")";
   }
   case ExprKind::Cast: {
     auto &n = *e->as<Cast>();

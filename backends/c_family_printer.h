@@ -112,6 +112,8 @@ protected:
   // An argument inside `<<<...>>>`: comparisons and shifts are parenthesized so `>` never meets
   // the closing `>>>` (which would also confuse clang-format).
   std::string launchArg(const ast::ExprPtr &e) { return expr(e, kPrecAdditive); }
+  // `name` or `name<a, b>`.
+  static std::string withTemplateArgs(const std::string &name, const std::vector<std::string> &args);
   std::string exprList(const std::vector<ast::ExprPtr> &es);  // "a, b, c" (each at assignment level)
   std::string typeName(const ast::TypePtr &t) { return declare(t, ""); }
   void line(const std::string &text);  // one line at the current indentation

@@ -92,12 +92,7 @@ protected:
     if (!c.isBang())
       return unsupported(s.loc, "a launch of '" + s.kernel + "' with a grid/block configuration (BANG launches take "
                                 "<<<taskDim, taskType, queue>>>)");
-    std::string name = s.kernel;
-    if (!s.templateArgs.empty()) {
-      name += "<";
-      for (size_t i = 0; i < s.templateArgs.size(); ++i) name += (i ? ", " : "") + s.templateArgs[i];
-      name += ">";
-    }
+    std::string name = withTemplateArgs(s.kernel, s.templateArgs);
     std::string config = launchArg(c.taskDim) + ", " +
                          (c.taskType ? launchArg(c.taskType) : std::string("cnrtFuncTypeBlock")) + ", " +
                          (c.queue ? launchArg(c.queue) : nullPointer());

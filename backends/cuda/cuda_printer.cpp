@@ -79,15 +79,7 @@ void CudaPrinter::printSync(const Sync &s) {
   CFamilyPrinter::printSync(s);
 }
 
-std::string CudaPrinter::kernelName(const Launch &s) const {
-  std::string name = s.kernel;
-  if (!s.templateArgs.empty()) {
-    name += "<";
-    for (size_t i = 0; i < s.templateArgs.size(); ++i) name += (i ? ", " : "") + s.templateArgs[i];
-    name += ">";
-  }
-  return name;
-}
+std::string CudaPrinter::kernelName(const Launch &s) const { return withTemplateArgs(s.kernel, s.templateArgs); }
 
 void CudaPrinter::printLaunch(const Launch &s) {
   const LaunchConfig &c = s.config;
