@@ -1,0 +1,1 @@
+xpile_runtime_test(rt_test rt_test.cpp)
