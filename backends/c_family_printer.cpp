@@ -1,5 +1,7 @@
 #include "backends/c_family_printer.h"
 
+#include "backends/kernel_resources.h"
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -420,6 +422,8 @@ std::string CFamilyPrinter::exprNoParens(const ExprPtr &e, int &own) {
   case ExprKind::Load: {
     auto &n = *e->as<Load>();
     own = kPrecPostfix;
+    if (executing() && opts_.checkedAccesses && inDeviceCode_ && n.base->type && n.base->type->kind == Type::Kind::Pointer)
+      return "XPILE_AT(" + expr(n.base, kPrecAssign) + ", " + expr(n.index, kPrecAssign) + ")";
     return expr(n.base, kPrecPostfix) + "[" + expr(n.index) + "]";
   }
   case ExprKind::Member: {
@@ -588,6 +592,13 @@ void CFamilyPrinter::stmt(const StmtPtr &s) {
   if (!s) return;
   SourceLoc savedLoc = currentLoc_;
   if (s->loc.valid()) currentLoc_ = s->loc;
+  // Executed programs point back at the user's source: compiler diagnostics, __LINE__ in the
+  // executor's fault messages (bounds checks, barrier sites) name the original file and line.
+  if (executing() && s->loc.valid() && s->kind != StmtKind::Seq) {
+    std::string file;
+    for (char c : s->loc.file) file += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    out_ += "#line " + std::to_string(s->loc.line) + " \"" + file + "\"\n";
+  }
   switch (s->kind) {
   case StmtKind::Seq: {
     auto &n = *s->as<Seq>();
@@ -742,6 +753,15 @@ void CFamilyPrinter::printLoop(const Loop &n) {
 }
 
 void CFamilyPrinter::printAlloc(const Alloc &a) {
+  if (executing())
+    if (auto decl = executionDeclaration(a.name, a.type, a.space, a.init)) return line(*decl);
+  if (executing() && a.isExtern && a.space == MemSpace::Shared) {
+    // `extern __shared__ T s[];`: the executor hands each block its dynamic shared memory.
+    TypePtr elem = a.type && a.type->kind == Type::Kind::Array ? a.type->element : a.type;
+    std::string t = typeName(elem);
+    line(declare(Type::pointerTo(elem), a.name) + " = static_cast<" + t + " *>(xpile::simt::dynamicShared());");
+    return;
+  }
   auto qual = memSpaceQualifier(a.space, false);
   if (!qual) {
     error(a.loc, std::string("memory space '") + memSpaceName(a.space) + "' cannot be expressed in " + dialectName_);
@@ -833,19 +853,51 @@ void CFamilyPrinter::printFunctionItem(const Function &f) {
     for (size_t i = 0; i < ti.arguments.size(); ++i) args += (i ? ", " : "") + ti.arguments[i];
     header = "template <> " + functionSpecifiers(spec) + signature(spec, f.name + "<" + args + ">");
   } else {
-    header = functionSpecifiers(f) + signature(f, f.name);
+    // Under a harness the program's own main() is kept, renamed, so the harness can own main().
+    std::string name = executing() && opts_.renameMain && f.name == "main" ? "xpile_user_main" : f.name;
+    header = functionSpecifiers(f) + signature(f, name);
   }
   if (!f.body) {
     line(header + ";");
     return;
   }
   line(header + " {");
+  inDeviceCode_ = f.kind != FunctionKind::Host;
   body(f.body, true);
+  inDeviceCode_ = false;
   line("}");
+  if (executing() && f.kind == FunctionKind::Kernel) {
+    line(kernelInfo(f));
+    // Launches that deduce a template kernel's arguments name the kernel without them: give them
+    // the first instance's information under the plain name.
+    if (f.templateInstance && kernelInfoNames_.insert(f.name).second) {
+      Function plain = f;
+      plain.templateInstance.reset();
+      line(kernelInfo(plain));
+    }
+  }
+}
+
+std::string CFamilyPrinter::kernelInfo(const Function &kernel) {
+  KernelResources r = kernelResources(module_, kernel);
+  auto bytes = [&](const std::vector<TypePtr> &types) {
+    if (types.empty()) return std::string("0");
+    std::string s;
+    for (const auto &t : types) s += (s.empty() ? "" : " + ") + std::string("sizeof(") + typeName(t) + ")";
+    return s;
+  };
+  std::vector<std::string> args = kernel.templateInstance ? kernel.templateInstance->arguments : std::vector<std::string>{};
+  std::string name = withTemplateArgs(kernel.name, args);
+  const LaunchBounds bounds = kernel.launchBounds.value_or(LaunchBounds{});
+  return "static const xpile::rt::KernelInfo " + kernelInfoName(kernel.name, args) + " = {\"" + name + "\", " +
+         std::to_string(bounds.maxThreadsPerBlock) + ", " + std::to_string(bounds.minBlocksPerMultiprocessor) + ", " +
+         bytes(r.shared) + ", " + bytes(r.nram) + ", " + bytes(r.wram) + ", " + bytes(r.sram) + "};";
 }
 
 void CFamilyPrinter::printGlobal(const GlobalVar &g) {
   currentLoc_ = g.loc;
+  if (executing())
+    if (auto decl = executionDeclaration(g.name, g.type, g.space, g.init)) return line(*decl);
   auto qual = memSpaceQualifier(g.space, true);
   if (!qual) {
     error(g.loc, std::string("memory space '") + memSpaceName(g.space) + "' cannot be expressed in " + dialectName_);
@@ -860,6 +912,15 @@ void CFamilyPrinter::printGlobal(const GlobalVar &g) {
 // The dialect's headers (what the code uses, plus the source's own headers of this dialect), then
 // the source's other headers in source order. Headers of other dialects are dropped.
 std::string CFamilyPrinter::includesBlock() const {
+  if (executing()) {
+    // The executor header stands in for the whole SDK; the program's other headers stay.
+    static const char *kExecutorHeaders[] = {"xpile_cuda.h", "xpile_hip.h", "xpile_bang.h", "xpile_cpu.h", "xpile_cpu.h"};
+    std::string s = std::string("#include \"") + kExecutorHeaders[static_cast<int>(target_)] + "\"\n";
+    for (const auto &inc : module_.includes)
+      if (!isDialectHeader(inc.header))
+        s += "#include " + (inc.angled ? "<" + inc.header + ">" : "\"" + inc.header + "\"") + "\n";
+    return s;
+  }
   std::vector<Include> incs = dialectIncludes();
   auto add = [&](const Include &inc) {
     for (const auto &have : incs)

@@ -58,6 +58,7 @@ public:
   // abstract type ("float (*)[8]") used by casts and sizeof.
   std::string declare(const ast::TypePtr &t, const std::string &name);
   const std::vector<PrintDiagnostic> &errors() const { return errors_; }
+  void setOptions(const PrintOptions &opts) { opts_ = opts; }
 
 protected:
   // ---- Hooks: what each dialect spells differently --------------------------------------------
@@ -76,6 +77,12 @@ protected:
   // The qualifier a variable in `space` carries (`__shared__ `, `__nram__ `, ""); `atFileScope`
   // distinguishes globals from locals. nullopt: the dialect has no such memory space.
   virtual std::optional<std::string> memSpaceQualifier(ast::MemSpace space, bool atFileScope) const;
+  // Execution printing: a declaration the executor needs in another form than the dialect's
+  // (BANG's per-cluster SRAM variables); nullopt prints the usual declaration.
+  virtual std::optional<std::string> executionDeclaration(const std::string &name, const ast::TypePtr &type,
+                                                          ast::MemSpace space, const ast::ExprPtr &init) {
+    return std::nullopt;
+  }
 
   // threadIdx.x, taskId, ...; nullopt: not an axis of this dialect.
   virtual std::optional<std::string> parallelIndexName(ast::ParallelAxis axis, int dim) const;
@@ -121,6 +128,7 @@ protected:
   void unsupported(const ast::SourceLoc &loc, const std::string &what);
   void error(const ast::SourceLoc &loc, const std::string &message);
   bool cxx() const { return module_.isCxx; }
+  bool executing() const { return opts_.forExecution; }  // printing for xpile's CPU executors
   const std::string &dialect() const { return dialectName_; }
   bool hasInclude(const std::string &header) const;  // among the module's own includes
   std::string nullPointer() const { return cxx() ? "nullptr" : "NULL"; }
@@ -128,6 +136,7 @@ protected:
   const ast::Module &module_;
   const ast::Dialect target_;
   Usage usage_;
+  PrintOptions opts_;
 
 private:
   std::string exprNoParens(const ast::ExprPtr &e, int &ownPrec);
@@ -155,6 +164,10 @@ private:
   void printGlobal(const ast::GlobalVar &g);
   std::string signature(const ast::Function &f, const std::string &nameWithArgs);
   std::string includesBlock() const;
+  std::string kernelInfo(const ast::Function &kernel);  // the KernelInfo constant (execution printing)
+
+  bool inDeviceCode_ = false;  // printing a kernel or device function body
+  std::set<std::string> kernelInfoNames_;  // template kernels given a plain-name KernelInfo
 
   std::string out_;
   int indent_ = 0;

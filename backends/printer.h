@@ -25,7 +25,18 @@ struct PrintResult {
 
 struct PrintOptions {
   bool format = true;  // run clang-format (formatSource) over the printed code
+  // Print the program for xpile's CPU executors (docs/executors.md): the executor header instead
+  // of the SDK's, a KernelInfo after each kernel, launches through the executor, dynamic shared
+  // memory from the executor, and the program's `main` renamed to `xpile_user_main` when a harness
+  // supplies its own.
+  bool forExecution = false;
+  bool checkedAccesses = false;  // with forExecution: bounds-check subscripts of pointers in device code
+  bool renameMain = false;       // with forExecution
 };
+
+// The name of the KernelInfo constant the execution printing emits for a kernel (or one template
+// instance of it): `xpile_kernel_info_k`, `xpile_kernel_info_k_16_float`.
+std::string kernelInfoName(const std::string &kernel, const std::vector<std::string> &templateArgs);
 
 PrintResult printModule(const ast::Module &m, ast::Dialect target, const PrintOptions &opts = {});
 

@@ -182,7 +182,9 @@ ast::StmtPtr Lowerer::localVar(const clang::VarDecl *vd) {
     n->space = space == ast::MemSpace::Default ? ast::MemSpace::Local : space;
     n->init = init;
     n->isExtern = vd->hasExternalStorage();
-    n->isStatic = vd->isStaticLocal() && vd->getStorageClass() == clang::SC_Static;
+    // On-chip buffers are static by nature (Clang marks __shared__ locals static implicitly); the
+    // flag records only a plain `static` array.
+    n->isStatic = n->space == ast::MemSpace::Local && vd->getStorageClass() == clang::SC_Static;
     if (auto *aligned = vd->getAttr<clang::AlignedAttr>(); aligned && !aligned->isAlignmentDependent())
       n->alignment = static_cast<int>(aligned->getAlignment(ctx) / 8);
     return n;

@@ -1,4 +1,4 @@
-// The prelude headers compiled into the binary (see embed_prelude.cmake).
+// The prelude headers compiled into the binary (by cmake/embed_files.cmake).
 #pragma once
 
 #include <string>

@@ -53,6 +53,20 @@ protected:
     return std::nullopt;
   }
 
+  // The BANG executor gives each cluster its own SRAM: a `__mlu_shared__` variable becomes a
+  // thread_local reference bound to the running cluster's copy (see backends/bang/runtime/xpile_bang.h).
+  // Its initializer, if any, is dropped as on the chip (SRAM is not initialised by the loader).
+  // A const on-chip variable is a plain thread_local const: the executor's NRAM/WRAM sections hold
+  // writable data only.
+  std::optional<std::string> executionDeclaration(const std::string &name, const TypePtr &type, MemSpace space,
+                                                  const ExprPtr &init) override {
+    if (space == MemSpace::SRAM) return "thread_local " + declare(type, "(&" + name + ")") + " = XPILE_BANG_SHARED(" + name + ");";
+    bool onChip = space == MemSpace::NRAM || space == MemSpace::WRAM || space == MemSpace::LDRAM;
+    if (onChip && type && (type->isConst || type->innermostElement().isConst))
+      return "thread_local " + declare(type, name) + (init ? " = " + expr(init, kPrecAssign) : "") + ";";
+    return std::nullopt;
+  }
+
   std::optional<std::string> parallelIndexName(ParallelAxis axis, int) const override {
     switch (axis) {
     case ParallelAxis::ThreadIdx: case ParallelAxis::BlockIdx: case ParallelAxis::BlockDim:
@@ -93,6 +107,14 @@ protected:
       return unsupported(s.loc, "a launch of '" + s.kernel + "' with a grid/block configuration (BANG launches take "
                                 "<<<taskDim, taskType, queue>>>)");
     std::string name = withTemplateArgs(s.kernel, s.templateArgs);
+    if (executing()) {
+      std::string args = kernelInfoName(s.kernel, s.templateArgs) + ", " + name + ", " + expr(c.taskDim, kPrecAssign) +
+                         ", " + (c.taskType ? expr(c.taskType, kPrecAssign) : std::string("cnrtFuncTypeBlock")) + ", " +
+                         (c.queue ? expr(c.queue, kPrecAssign) : nullPointer());
+      if (!s.args.empty()) args += ", " + exprList(s.args);
+      line("xpile::bang::launch(" + args + ");");
+      return;
+    }
     std::string config = launchArg(c.taskDim) + ", " +
                          (c.taskType ? launchArg(c.taskType) : std::string("cnrtFuncTypeBlock")) + ", " +
                          (c.queue ? launchArg(c.queue) : nullPointer());

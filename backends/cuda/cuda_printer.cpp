@@ -85,6 +85,17 @@ void CudaPrinter::printLaunch(const Launch &s) {
   const LaunchConfig &c = s.config;
   if (c.isBang() || !c.grid || !c.block)
     return unsupported(s.loc, "a launch of '" + s.kernel + "' without a grid/block configuration");
+  if (executing()) {
+    // The SIMT executor's launch: grid and block become dim3 (they may be integers), a missing
+    // stream is null.
+    std::string args = kernelInfoName(s.kernel, s.templateArgs) + ", " + kernelName(s) + ", dim3(" +
+                       expr(c.grid, kPrecAssign) + "), dim3(" + expr(c.block, kPrecAssign) + "), " +
+                       (c.sharedBytes ? expr(c.sharedBytes, kPrecAssign) : "0") + ", (void *)(" +
+                       (c.stream ? expr(c.stream, kPrecAssign) : "0") + ")";
+    if (!s.args.empty()) args += ", " + exprList(s.args);
+    line("xpile::simt::launch(" + args + ");");
+    return;
+  }
   std::string config = launchArg(c.grid) + ", " + launchArg(c.block);
   if (c.sharedBytes || c.stream) config += ", " + (c.sharedBytes ? launchArg(c.sharedBytes) : "0");
   if (c.stream) config += ", " + launchArg(c.stream);

@@ -20,7 +20,7 @@ protected:
   std::string bfloat16Name() const override { return "__hip_bfloat16"; }
 
   void printLaunch(const Launch &s) override {
-    if (!s.viaMacro || s.config.isBang() || !s.config.grid || !s.config.block) return CudaPrinter::printLaunch(s);
+    if (!s.viaMacro || executing() || s.config.isBang() || !s.config.grid || !s.config.block) return CudaPrinter::printLaunch(s);
     const LaunchConfig &c = s.config;
     // HIP_KERNEL_NAME protects the commas of template arguments inside the macro call.
     std::string name = s.templateArgs.empty() ? s.kernel : "HIP_KERNEL_NAME(" + kernelName(s) + ")";

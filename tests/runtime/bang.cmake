@@ -1,0 +1,12 @@
+# BANG executor tests (backends/bang/runtime): built by clang++-16 like the programs under test.
+xpile_runtime_test(bang_memory_test bang_memory_test.cpp)
+xpile_runtime_test(bang_vector_test bang_vector_test.cpp)
+xpile_runtime_test(bang_reduce_test bang_reduce_test.cpp)
+xpile_runtime_test(bang_reduce270_test bang_reduce_test.cpp -D__BANG_ARCH__=270)
+xpile_runtime_test(bang_conv_test bang_conv_test.cpp)
+xpile_runtime_test(bang_convert_test bang_convert_test.cpp)
+xpile_runtime_test(bang_misc_test bang_misc_test.cpp)
+xpile_runtime_test(bang_task_test bang_task_test.cpp)
+xpile_runtime_test(bang_strict_test bang_strict_test.cpp)
+xpile_runtime_test(bang_program_test bang_program_test.cpp)
+xpile_runtime_test(bang_half_interop_test bang_half_interop_test.cpp)

@@ -1,0 +1,1 @@
+xpile_runtime_test(simt_test simt_test.cpp)
