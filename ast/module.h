@@ -47,8 +47,13 @@ struct TemplateInstance {
   std::vector<std::pair<std::string, TypePtr>> primaryParams;
 };
 
+// The namespace enclosing a top-level item: "" for the global namespace, "a::b" for nested ones,
+// with "(anonymous)" for an unnamed namespace.
+using NamespacePath = std::string;
+
 struct Function {
   std::string name;
+  NamespacePath ns;
   FunctionKind kind = FunctionKind::Host;
   TypePtr returnType;
   std::vector<Param> params;
@@ -64,6 +69,7 @@ struct Function {
 
 struct GlobalVar {
   std::string name;
+  NamespacePath ns;
   TypePtr type;
   MemSpace space = MemSpace::Default;
   ExprPtr init;
@@ -79,6 +85,7 @@ struct VerbatimDecl {
   std::string text;
   std::string reason;
   SourceLoc loc;
+  NamespacePath ns;
 };
 
 struct Include {

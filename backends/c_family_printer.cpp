@@ -948,8 +948,35 @@ PrintResult CFamilyPrinter::print() {
     if (auto *v = std::get_if<VerbatimDecl>(&item); v && !v->text.empty() && v->text[0] == '#') return 2;
     return 0;
   };
+  // Namespaces: items carry their enclosing namespace; consecutive items share one block.
+  auto split = [](const std::string &ns) {
+    std::vector<std::string> parts;
+    for (size_t start = 0; !ns.empty();) {
+      size_t sep = ns.find("::", start);
+      parts.push_back(ns.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+      if (sep == std::string::npos) break;
+      start = sep + 2;
+    }
+    return parts;
+  };
+  std::vector<std::string> openNs;
+  auto enterNamespace = [&](const std::string &ns) {
+    std::vector<std::string> want = split(ns);
+    size_t common = 0;
+    while (common < openNs.size() && common < want.size() && openNs[common] == want[common]) ++common;
+    while (openNs.size() > common) {
+      line(openNs.back() == "(anonymous)" ? "}  // namespace" : "}  // namespace " + openNs.back());
+      openNs.pop_back();
+    }
+    for (size_t i = common; i < want.size(); ++i) {
+      line(want[i] == "(anonymous)" ? "namespace {" : "namespace " + want[i] + " {");
+      openNs.push_back(want[i]);
+    }
+  };
   const TopLevel *previous = nullptr;
   for (const auto &item : module_.items) {
+    // #define lines stay wherever they are; they do not open or close namespaces.
+    if (group(item) != 2) std::visit([&](const auto &i) { enterNamespace(i.ns); }, item);
     if (previous && (group(item) == 0 || group(item) != group(*previous))) line("");
     previous = &item;
     if (auto *f = std::get_if<Function>(&item)) printFunctionItem(*f);
@@ -959,6 +986,7 @@ PrintResult CFamilyPrinter::print() {
       printVerbatim(v->text, false);
     }
   }
+  enterNamespace("");
   std::string includes = includesBlock();  // after printing: it depends on what was used
   PrintResult r;
   r.code = includes + (includes.empty() || out_.empty() ? "" : "\n") + out_;

@@ -38,11 +38,24 @@ std::pair<std::string, std::vector<std::string>> splitTemplateName(const std::st
 
 }  // namespace
 
+std::string qualifiedName(const ast::Function &f) {
+  // Unnamed namespaces are reachable without a qualifier from the same file.
+  std::string q;
+  for (size_t start = 0; !f.ns.empty();) {
+    size_t sep = f.ns.find("::", start);
+    std::string part = f.ns.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
+    if (part != "(anonymous)") q += part + "::";
+    if (sep == std::string::npos) break;
+    start = sep + 2;
+  }
+  return q + f.name;
+}
+
 const ast::Function *findTarget(const ast::Module &m, const HarnessRequest &request, std::string &error) {
   auto [name, args] = splitTemplateName(request.name);
   std::vector<const ast::Function *> candidates;
   for (const auto &item : m.items)
-    if (auto *f = std::get_if<ast::Function>(&item); f && f->name == name && f->body) {
+    if (auto *f = std::get_if<ast::Function>(&item); f && (f->name == name || qualifiedName(*f) == name) && f->body) {
       if (!args.empty() && (!f->templateInstance || f->templateInstance->arguments != args)) continue;
       candidates.push_back(f);
     }
@@ -114,9 +127,9 @@ HarnessMain harnessMain(const ast::Module &m, const HarnessRequest &request) {
   }
 
   std::vector<std::string> templateArgs = f.templateInstance ? f.templateInstance->arguments : std::vector<std::string>{};
-  std::string callee = f.name;
+  std::string callee = qualifiedName(f);
+  std::string info = kernelInfoName(callee, templateArgs);
   if (!templateArgs.empty()) callee += "<" + joined(templateArgs) + ">";
-  std::string info = kernelInfoName(f.name, templateArgs);
   std::string call;
   if (request.mode == HarnessRequest::Mode::Entry) {
     call = callee + "(" + joined(args) + ");";

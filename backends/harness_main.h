@@ -27,6 +27,9 @@ const ast::Function *findTarget(const ast::Module &m, const HarnessRequest &requ
 
 HarnessMain harnessMain(const ast::Module &m, const HarnessRequest &request);
 
+// `ns::name` as code outside the function's namespace names it.
+std::string qualifiedName(const ast::Function &f);
+
 // `f`'s declaration as C++ spells it (`void f(float *__restrict a, int n)`), for calling a C
 // program's function from a C++ harness.
 std::string cFunctionDeclaration(const ast::Module &m, const ast::Function &f);

@@ -15,7 +15,10 @@ PrintResult printModule(const ast::Module &m, ast::Dialect target, const PrintOp
 }
 
 std::string kernelInfoName(const std::string &kernel, const std::vector<std::string> &templateArgs) {
-  std::string name = "xpile_kernel_info_" + kernel;
+  // A qualified kernel (`minidl::k`) has its KernelInfo in the same namespace.
+  size_t sep = kernel.rfind("::");
+  std::string qualifier = sep == std::string::npos ? "" : kernel.substr(0, sep + 2);
+  std::string name = qualifier + "xpile_kernel_info_" + (sep == std::string::npos ? kernel : kernel.substr(sep + 2));
   for (const auto &arg : templateArgs) {
     name += "_";
     for (char c : arg) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';

@@ -79,6 +79,14 @@ public:
     if (d->isImplicit()) return;
     clang::SourceLocation begin = sm_.getExpansionLoc(d->getBeginLoc());
     if (!lower_.isInMainFile(begin)) return;
+    if (auto *nd = llvm::dyn_cast<clang::NamespaceDecl>(d)) {
+      // Namespaces are walked into; each item remembers its namespace and printers reopen it.
+      std::string saved = ns_;
+      ns_ = (ns_.empty() ? "" : ns_ + "::") + (nd->isAnonymousNamespace() ? "(anonymous)" : nd->getNameAsString());
+      for (const clang::Decl *inner : nd->decls()) add(inner, externC);
+      ns_ = saved;
+      return;
+    }
     if (auto *ls = llvm::dyn_cast<clang::LinkageSpecDecl>(d)) {
       if (ls->getLanguage() == clang::LinkageSpecDecl::lang_c)
         for (const clang::Decl *inner : ls->decls()) add(inner, true);
@@ -125,7 +133,10 @@ public:
   }
 
 private:
-  void push(clang::SourceLocation begin, ast::TopLevel item) { items_.push_back({sm_.getFileOffset(begin), std::move(item)}); }
+  void push(clang::SourceLocation begin, ast::TopLevel item) {
+    std::visit([&](auto &i) { i.ns = ns_; }, item);
+    items_.push_back({sm_.getFileOffset(begin), std::move(item)});
+  }
 
   void verbatim(const clang::Decl *d, const std::string &reason) {
     ast::VerbatimDecl v;
@@ -202,6 +213,7 @@ private:
   Lowerer &lower_;
   const clang::SourceManager &sm_;
   std::vector<std::pair<unsigned, ast::TopLevel>> items_;
+  ast::NamespacePath ns_;  // of the declarations being added
 };
 
 }  // namespace

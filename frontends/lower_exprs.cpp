@@ -82,9 +82,14 @@ std::optional<ast::UnaryOp> unaryOp(clang::UnaryOperatorKind k) {
 }  // namespace
 
 // The literal's token exactly as written (even when it comes from a macro body).
+// A literal synthesised by Clang (a substituted template argument) points at some other token; only
+// a token that looks like a literal is kept.
 static std::string literalSpelling(const clang::Expr *e, const clang::SourceManager &sm, const clang::LangOptions &lo) {
   clang::SourceLocation spelling = sm.getSpellingLoc(e->getBeginLoc());
-  return clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(spelling, spelling), sm, lo).str();
+  std::string text = clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(spelling, spelling), sm, lo).str();
+  bool looksLikeLiteral = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '\'' ||
+                                            text[0] == '.' || (text.size() > 1 && text[1] == '\''));
+  return looksLikeLiteral ? text : "";
 }
 
 ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
@@ -107,6 +112,16 @@ ast::ExprPtr Lowerer::expr(const clang::Expr *e) {
       auto n = makeExpr<ast::IntLit>(e);
       n->value = v->getExtValue();
       return n;
+    }
+    // A scoped-enum argument: the enumerator with that value, fully qualified.
+    clang::Expr::EvalResult value;
+    if (auto *enumType = st->getType()->getAs<clang::EnumType>(); enumType && st->EvaluateAsInt(value, ctx)) {
+      for (const clang::EnumConstantDecl *ec : enumType->getDecl()->enumerators())
+        if (llvm::APSInt::isSameValue(ec->getInitVal(), value.Val.getInt())) {
+          auto n = makeExpr<ast::Var>(e);
+          n->name = ec->getQualifiedNameAsString();
+          return n;
+        }
     }
     return expr(st->getReplacement());
   }

@@ -501,7 +501,8 @@ ast::StmtPtr Lowerer::launch(const clang::CUDAKernelCallExpr *kc) {
   const clang::CallExpr *config = kc->getConfig();
   if (!kernel || !config) return verbatimStmt(kc, "indirect kernel launch");
   auto n = make<ast::Launch>(kc->getBeginLoc());
-  n->kernel = kernel->getNameAsString();
+  auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(kc->getCallee()->IgnoreParenImpCasts());
+  n->kernel = (ref ? qualifierOf(ref) : std::string()) + kernel->getNameAsString();
   n->templateArgs = explicitTemplateArgs(kc->getCallee());
   n->viaMacro = kc->getBeginLoc().isMacroID() &&
                 clang::Lexer::getImmediateMacroName(kc->getBeginLoc(), sm, ctx.getLangOpts()) == "hipLaunchKernelGGL";

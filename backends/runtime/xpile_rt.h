@@ -201,8 +201,10 @@ inline void deviceFree(void *p) {
 template <typename T> inline T &checkedAt(T *ptr, long long index, const char *what, int line) {
   if (options().checkBounds) {
     Registry &r = Registry::get();
-    if (const Allocation *home = r.owner(ptr)) {
-      const char *addr = reinterpret_cast<const char *>(ptr + index);
+    // Addresses only: a C-style cast drops const/volatile (`volatile float *sdata` is common).
+    const char *base = (const char *)(ptr);
+    if (const Allocation *home = r.owner(base)) {
+      const char *addr = base + index * static_cast<long long>(sizeof(T));
       if (addr < home->base || addr + sizeof(T) > home->base + home->bytes) {
         long long elemIndex = static_cast<long long>((addr - home->base)) / static_cast<long long>(sizeof(T));
         fault(Fault::OutOfBounds,

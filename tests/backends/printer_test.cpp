@@ -663,8 +663,8 @@ TEST(PrinterModule, GlobalsAndVerbatimDecls) {
   dyn.type = arr(f32(), std::nullopt);
   dyn.space = MemSpace::Shared;
   dyn.isExtern = true;
-  VerbatimDecl st{"struct Pair { int a, b; }", "struct", {}};
-  VerbatimDecl def{"#define TILE 16", "macro", {}};
+  VerbatimDecl st{"struct Pair { int a, b; }", "struct", {}, {}};
+  VerbatimDecl def{"#define TILE 16", "macro", {}, {}};
   Module m = module(Dialect::CUDA, {def, st, coeffs, counter, dyn});
   EXPECT_EQ(printModule(m, Dialect::CUDA).code, R"(#include <cuda_runtime.h>
 

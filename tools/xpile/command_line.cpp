@@ -1,4 +1,5 @@
 #include "tools/xpile/command_line.h"
+#include "tools/xpile/run_options.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -14,27 +15,27 @@ static cl::OptionCategory inputCategory("Input options");
 static cl::opt<std::string> fromDialect("from", cl::desc("Dialect of the input (cuda, hip, bang, vnni, c); detected from "
                                                          "the file name and content by default"),
                                         cl::value_desc("dialect"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                        cl::sub(dumpCommand));
+                                        cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::list<std::string> includeDirs("I", cl::desc("Add a directory to the include search path"), cl::Prefix,
                                          cl::value_desc("dir"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                         cl::sub(dumpCommand));
+                                         cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::list<std::string> systemIncludeDirs("isystem", cl::desc("Add a system include directory"),
                                                cl::value_desc("dir"), cl::cat(inputCategory),
-                                               cl::sub(translateCommand), cl::sub(dumpCommand));
+                                               cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::list<std::string> defines("D", cl::desc("Define a macro (NAME or NAME=VALUE)"), cl::Prefix,
                                      cl::value_desc("macro"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                     cl::sub(dumpCommand));
+                                     cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::list<std::string> undefines("U", cl::desc("Undefine a macro"), cl::Prefix, cl::value_desc("macro"),
-                                       cl::cat(inputCategory), cl::sub(translateCommand), cl::sub(dumpCommand));
+                                       cl::cat(inputCategory), cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::opt<std::string> buildDir("p", cl::desc("Build directory with compile_commands.json: the input's -I/-D flags "
                                                    "are taken from it"),
                                      cl::value_desc("build-dir"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                     cl::sub(dumpCommand));
+                                     cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 static cl::list<std::string> extraArgs("extra-arg", cl::desc("Additional argument to append to the Clang command line"),
                                        cl::value_desc("arg"), cl::cat(inputCategory), cl::sub(translateCommand),
                                        cl::sub(dumpCommand));
 static cl::opt<bool> noWarnings("w", cl::desc("Suppress Clang's warnings about the input"), cl::cat(inputCategory),
-                                cl::sub(translateCommand), cl::sub(dumpCommand));
+                                cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
 
 frontends::ParseOptions parseOptionsFromFlags() {
   frontends::ParseOptions opts;

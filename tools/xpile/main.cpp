@@ -1,5 +1,6 @@
 // The xpile program: one binary, one subcommand per job, --help for each.
 #include "tools/xpile/command_line.h"
+#include "tools/xpile/run_options.h"
 
 #include <llvm/Support/InitLLVM.h>
 #include <llvm/Support/raw_ostream.h>
@@ -18,10 +19,14 @@ int main(int argc, char **argv) {
       argc, argv,
       "xpile: a neural-symbolic transcompiler for tensor programs (CUDA, HIP, BANG C, C with VNNI, C)\n\n"
       "  xpile translate FILE --to DIALECT [-o OUT]   translate a file (identity direction for now)\n"
-      "  xpile dump FILE [--json]                      print the shared AST\n\n"
+      "  xpile dump FILE [--json]                      print the shared AST\n"
+      "  xpile run FILE [--kernel K | --entry F] ...   run on this CPU with the dialect's executor\n"
+      "  xpile verify A B [--kernel K ...]             run both on identical inputs, compare buffers\n\n"
       "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
   if (tools::translateCommand) return tools::runTranslate();
   if (tools::dumpCommand) return tools::runDump();
+  if (tools::runCommand) return tools::runRun();
+  if (tools::verifyCommand) return tools::runVerify();
   llvm::errs() << "xpile: error: no subcommand given; run `xpile --help`\n";
   return 2;
 }

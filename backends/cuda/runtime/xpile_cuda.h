@@ -92,7 +92,14 @@
   inline N##1 make_##N##1(T x) { return N##1{x}; }                                                      \
   inline N##2 make_##N##2(T x, T y) { return N##2{x, y}; }                                              \
   inline N##3 make_##N##3(T x, T y, T z) { return N##3{x, y, z}; }                                     \
-  inline N##4 make_##N##4(T x, T y, T z, T w) { return N##4{x, y, z, w}; }
+  inline N##4 make_##N##4(T x, T y, T z, T w) { return N##4{x, y, z, w}; }                              \
+  /* A buffer of float4 is recorded (launch traces) as the floats it holds. */                           \
+  namespace xpile::rt {                                                                                  \
+  template <> struct DTypeTraits<N##1> { static constexpr DType value = DTypeTraits<T>::value; };       \
+  template <> struct DTypeTraits<N##2> { static constexpr DType value = DTypeTraits<T>::value; };       \
+  template <> struct DTypeTraits<N##3> { static constexpr DType value = DTypeTraits<T>::value; };       \
+  template <> struct DTypeTraits<N##4> { static constexpr DType value = DTypeTraits<T>::value; };       \
+  }
 XPILE_VEC_TYPES(signed char, char, 2, 4)
 XPILE_VEC_TYPES(unsigned char, uchar, 2, 4)
 XPILE_VEC_TYPES(short, short, 4, 8)

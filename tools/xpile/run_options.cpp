@@ -1,0 +1,129 @@
+#include "tools/xpile/run_options.h"
+
+#include "tools/xpile/command_line.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+namespace xpile::tools {
+
+namespace cl = llvm::cl;
+
+cl::SubCommand runCommand("run", "Run a program, a kernel or a host function on this CPU with xpile's executors");
+cl::SubCommand verifyCommand("verify", "Run two programs on identical inputs and compare every buffer");
+
+static cl::OptionCategory runCategory("Run options");
+
+#define XPILE_RUN_AND_VERIFY cl::cat(runCategory), cl::sub(runCommand), cl::sub(verifyCommand)
+
+static cl::opt<std::string> kernelName("kernel", cl::desc("Launch this kernel (a template instance as 'k<16>')"),
+                                       cl::value_desc("name"), XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> kernelNameB("kernel-b", cl::desc("verify: the kernel's name in the second file, when it differs"),
+                                        cl::value_desc("name"), cl::cat(runCategory), cl::sub(verifyCommand));
+static cl::opt<std::string> entryName("entry", cl::desc("Call this host function (default: the program's main)"),
+                                      cl::value_desc("name"), XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> gridFlag("grid", cl::desc("CUDA/HIP grid: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
+                                     XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> blockFlag("block", cl::desc("CUDA/HIP block: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
+                                      XPILE_RUN_AND_VERIFY);
+static cl::opt<uint64_t> sharedFlag("shared", cl::desc("CUDA/HIP dynamic shared memory per block, in bytes"),
+                                    cl::value_desc("bytes"), cl::init(0), XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> taskDimFlag("task-dim", cl::desc("BANG task dimension: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
+                                        XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> taskTypeFlag("task-type", cl::desc("BANG task type: block, union1, union2, union4, union8, union16"),
+                                         cl::value_desc("type"), XPILE_RUN_AND_VERIFY);
+static cl::list<std::string> argFlags("arg",
+                                      cl::desc("An argument, in parameter order: TYPE[COUNT]:rand[:SEED], TYPE[COUNT]:zeros, "
+                                               "TYPE[COUNT]:file=PATH, or TYPE:VALUE (types f64 f32 f16 bf16 i64 i32 i16 i8 u8)"),
+                                      cl::value_desc("spec"), XPILE_RUN_AND_VERIFY);
+static cl::opt<double> timeoutFlag("timeout", cl::desc("Wall-clock limit for each run, in seconds (default 10)"),
+                                   cl::value_desc("seconds"), cl::init(10), XPILE_RUN_AND_VERIFY);
+static cl::opt<unsigned> memoryFlag("memory-limit", cl::desc("Address-space limit for each run, in GiB (default 16)"),
+                                    cl::value_desc("GiB"), cl::init(16), XPILE_RUN_AND_VERIFY);
+static cl::opt<bool> noBoundsCheck("no-bounds-check", cl::desc("Do not bounds-check device memory accesses (faster)"),
+                                   XPILE_RUN_AND_VERIFY);
+static cl::opt<int> warpSizeFlag("warp-size", cl::desc("Warp size for CUDA/HIP kernels: 32 or 64 (default: CUDA 32, HIP 64)"),
+                                 cl::value_desc("n"), cl::init(0), XPILE_RUN_AND_VERIFY);
+
+#undef XPILE_RUN_AND_VERIFY
+
+static bool parseDims(const std::string &flag, const std::string &text, unsigned dims[3]) {
+  unsigned values[3] = {1, 1, 1};
+  size_t start = 0;
+  for (int i = 0; i < 3; ++i) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char *end = nullptr;
+    unsigned long v = std::strtoul(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || v == 0 || v > 0xffffffffu) {
+      llvm::errs() << "xpile: error: --" << flag << " '" << text << "': expected X[,Y[,Z]] with positive integers\n";
+      return false;
+    }
+    values[i] = static_cast<unsigned>(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+    if (i == 2) {
+      llvm::errs() << "xpile: error: --" << flag << " '" << text << "': at most three dimensions\n";
+      return false;
+    }
+  }
+  std::copy(values, values + 3, dims);
+  return true;
+}
+
+bool hasArgFlags() { return !argFlags.empty(); }
+std::string secondKernelName() { return kernelNameB.empty() ? kernelName.getValue() : kernelNameB.getValue(); }
+
+bool runRequestFromFlags(exec::RunRequest &r) {
+  if (!kernelName.empty() && !entryName.empty()) {
+    llvm::errs() << "xpile: error: give either --kernel or --entry, not both\n";
+    return false;
+  }
+  if (!kernelName.empty()) {
+    r.mode = exec::RunRequest::Mode::Kernel;
+    r.name = kernelName;
+  } else if (!entryName.empty() && entryName != "main") {
+    r.mode = exec::RunRequest::Mode::Entry;
+    r.name = entryName;
+  } else {
+    r.mode = exec::RunRequest::Mode::Program;
+  }
+  if (!gridFlag.empty() && !(r.launch.hasGrid = parseDims("grid", gridFlag, r.launch.grid))) return false;
+  if (!blockFlag.empty() && !(r.launch.hasBlock = parseDims("block", blockFlag, r.launch.block))) return false;
+  if (!taskDimFlag.empty() && !(r.launch.hasTaskDim = parseDims("task-dim", taskDimFlag, r.launch.taskDim))) return false;
+  r.launch.sharedBytes = sharedFlag;
+  if (!taskTypeFlag.empty()) {
+    static const std::pair<const char *, int> kTypes[] = {{"block", 0}, {"union1", 1}, {"union2", 2},
+                                                          {"union4", 4}, {"union8", 8}, {"union16", 16}};
+    for (auto &[name, n] : kTypes)
+      if (taskTypeFlag == name) r.launch.taskTypeUnion = n;
+    if (r.launch.taskTypeUnion < 0) {
+      llvm::errs() << "xpile: error: --task-type '" << taskTypeFlag
+                   << "': expected block, union1, union2, union4, union8 or union16\n";
+      return false;
+    }
+  }
+  for (const auto &text : argFlags) {
+    std::string error;
+    auto spec = exec::parseArgSpec(text, &error);
+    if (!spec) {
+      llvm::errs() << "xpile: error: " << error << "\n";
+      return false;
+    }
+    r.args.push_back(*spec);
+  }
+  if (r.mode == exec::RunRequest::Mode::Program && !r.args.empty()) {
+    llvm::errs() << "xpile: error: --arg needs --kernel or --entry (a whole program makes its own inputs)\n";
+    return false;
+  }
+  if (warpSizeFlag != 0 && warpSizeFlag != 32 && warpSizeFlag != 64) {
+    llvm::errs() << "xpile: error: --warp-size must be 32 or 64\n";
+    return false;
+  }
+  r.warpSize = warpSizeFlag;
+  r.checkBounds = !noBoundsCheck;
+  r.limits.timeoutSeconds = timeoutFlag;
+  r.limits.memoryBytes = static_cast<size_t>(memoryFlag) << 30;
+  return true;
+}
+
+}  // namespace xpile::tools

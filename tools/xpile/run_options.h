@@ -1,0 +1,23 @@
+// Options shared by `xpile run` and `xpile verify`: what to run (--kernel / --entry), its launch
+// configuration, its arguments (--arg), and the executor's settings.
+#pragma once
+
+#include "backends/exec/executor.h"
+
+#include <llvm/Support/CommandLine.h>
+
+namespace xpile::tools {
+
+extern llvm::cl::SubCommand runCommand;
+extern llvm::cl::SubCommand verifyCommand;
+
+// Builds the request from the flags; false (after printing `xpile: error: ...`) on bad flags.
+bool runRequestFromFlags(exec::RunRequest &request);
+// The kernel name for the second file of `verify` (--kernel-b, else --kernel).
+std::string secondKernelName();
+bool hasArgFlags();
+
+int runRun();
+int runVerify();
+
+}  // namespace xpile::tools
