@@ -136,7 +136,7 @@ HarnessMain harnessMain(const ast::Module &m, const HarnessRequest &request) {
   } else if (m.dialect == ast::Dialect::BANG) {
     // cnrtFuncTypeUnionN == 4 * N in CNRT 6; Block is 1.
     call = "xpile::bang::launch(" + info + ", " + callee +
-           ", cnrtDim3_t{job.taskDim().x, job.taskDim().y, job.taskDim().z}, "
+           ", cnrtDim3_t{job.taskDimensions().x, job.taskDimensions().y, job.taskDimensions().z}, "
            "job.taskTypeUnion() == 0 ? cnrtFuncTypeBlock : (cnrtFunctionType_t)(4 * job.taskTypeUnion()), nullptr" +
            (args.empty() ? "" : ", " + joined(args)) + ");";
   } else {

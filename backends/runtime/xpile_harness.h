@@ -195,7 +195,8 @@ public:
   Dim grid() const { return grid_; }
   Dim block() const { return block_; }
   size_t sharedBytes() const { return shared_; }
-  Dim taskDim() const { return taskDim_; }
+  // Not `taskDim()`: BANG programs define taskDim as a macro.
+  Dim taskDimensions() const { return taskDim_; }
   int taskTypeUnion() const { return taskTypeUnion_; }  // 0: block; N: unionN
   const std::string &dumpDir() const { return dump_; }
 

@@ -24,7 +24,8 @@ inline std::atomic<int> &launchCounter() {
 template <typename A> void recordArg(FILE *index, int launch, int position, const KernelInfo &info, const A &arg) {
   if constexpr (std::is_pointer_v<A>) {
     using Elem = std::remove_cv_t<std::remove_pointer_t<A>>;
-    const Allocation *a = Registry::get().owner(static_cast<const void *>(arg));
+    // Addresses only: a C-style cast drops const/volatile.
+    const Allocation *a = Registry::get().owner((const void *)(arg));
     if (!a) return;
     std::string bin = options().traceDir + "/launch" + std::to_string(launch) + ".arg" + std::to_string(position) + ".bin";
     if (FILE *f = std::fopen(bin.c_str(), "wb")) {
@@ -35,7 +36,7 @@ template <typename A> void recordArg(FILE *index, int launch, int position, cons
                  "{\"launch\": %d, \"kernel\": \"%s\", \"arg\": %d, \"dtype\": \"%s\", \"bytes\": %zu, \"label\": \"%s\", "
                  "\"offset\": %lld, \"file\": \"launch%d.arg%d.bin\"}\n",
                  launch, info.name, position, dtypeName(dtypeOf<std::conditional_t<std::is_void_v<Elem>, unsigned char, Elem>>()),
-                 a->bytes, a->label.c_str(), static_cast<long long>(reinterpret_cast<const char *>(arg) - a->base), launch,
+                 a->bytes, a->label.c_str(), static_cast<long long>((const char *)(arg) - a->base), launch,
                  position);
   }
 }

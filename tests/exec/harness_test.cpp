@@ -38,7 +38,7 @@ int main() {
   b[1] = hs.bits;
   h[0] = 0xABCD;
   z[2] = 7;
-  Dim3 g = job.grid(), bl = job.block(), t = job.taskDim();
+  Dim3 g = job.grid(), bl = job.block(), t = job.taskDimensions();
   std::printf("grid %u %u %u block %u %u %u shared %zu taskdim %u %u %u union %d args %d count0 %zu\n", g.x, g.y, g.z,
               bl.x, bl.y, bl.z, job.sharedBytes(), t.x, t.y, t.z, job.taskTypeUnion(), job.argCount(), job.count(0));
   const xpile::rt::Allocation *alloc = xpile::rt::Registry::get().find(a);
