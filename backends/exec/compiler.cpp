@@ -24,6 +24,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+bool isReadable(const std::string &path) { return ::access(path.c_str(), R_OK) == 0; }
+
 bool isExecutable(const std::string &path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
@@ -89,6 +91,45 @@ bool runCompiler(const std::vector<std::string> &argv, const CompileOptions &opt
                    "\n";
   }
   return false;
+}
+
+// The precompiled runtime header and its object, built once per (compiler, runtime, flags) under
+// root/pch/KEY/. False when it cannot be built (the caller then compiles without it).
+bool precompiledRuntime(const std::string &compiler, const std::string &header, const std::vector<std::string> &common,
+                        const std::string &root, const std::string &runtimeDir, const CompileOptions &options,
+                        std::string &pch, std::string &object) {
+  llvm::SHA256 sha;
+  auto feed = [&](const std::string &s) {
+    std::string len = std::to_string(s.size()) + ":";
+    sha.update(len);
+    sha.update(s);
+  };
+  feed("xpile-pch-1");
+  feed(compilerIdentity(compiler));
+  feed(runtimeHeadersHash());
+  feed(header);
+  for (const std::string &f : common) feed(f == "-I" + runtimeDir ? std::string("-I<runtime>") : f);
+  auto digest = sha.final();
+  std::string key = llvm::toHex(llvm::ArrayRef<uint8_t>(digest.data(), digest.size()), true).substr(0, 32);
+  std::string dir = root + "/pch/" + key, error;
+  pch = dir + "/" + header + ".pch";
+  object = dir + "/" + header + ".o";
+  if (isReadable(pch) && isReadable(object)) return true;
+  if (!makeDirectories(dir, &error)) return false;
+  // Temporary names keep the extensions: clang compiles `x.pch` to an object only by its name.
+  std::string suffix = uniqueSuffix();
+  std::string tmpPch = dir + "/tmp-" + suffix + "-" + header + ".pch", tmpObject = dir + "/tmp-" + suffix + "-" + header + ".o";
+  std::string diagnostics;
+  std::vector<std::string> build = {compiler, "-x", "c++-header", "-std=c++17", "-fpch-instantiate-templates", "-fpch-codegen"};
+  build.insert(build.end(), common.begin(), common.end());
+  build.insert(build.end(), {runtimeDir + "/" + header, "-o", tmpPch});
+  bool ok = runCompiler(build, options, dir, diagnostics) &&
+            runCompiler({compiler, options.optimization, "-c", tmpPch, "-o", tmpObject}, options, dir, diagnostics);
+  // The object first: a reader that sees the .pch also finds its object.
+  ok = ok && ::rename(tmpObject.c_str(), object.c_str()) == 0 && ::rename(tmpPch.c_str(), pch.c_str()) == 0;
+  ::unlink(tmpPch.c_str());
+  ::unlink(tmpObject.c_str());
+  return ok;
 }
 
 }  // namespace
@@ -212,8 +253,14 @@ CompileResult compileProgram(const std::vector<SourceFile> &sources, const Compi
   if (sources.size() == 1) {
     std::vector<std::string> argv = {compiler, "-x", languageFlag(sources[0].language), standardFlag(sources[0].language)};
     argv.insert(argv.end(), common.begin(), common.end());
+    std::string pch, pchObject;
+    bool precompiled = !options.precompiledRuntime.empty() && sources[0].language == SourceLanguage::Cxx &&
+                       precompiledRuntime(compiler, options.precompiledRuntime, common, root, runtimeDir, options, pch,
+                                          pchObject);
+    if (precompiled) argv.insert(argv.end(), {"-include-pch", pch});
     argv.insert(argv.end(), {paths[0], "-o", tmpExe});
-    if (!options.linkFlags.empty()) argv.push_back("-x"), argv.push_back("none");  // objects/archives among them
+    if (precompiled || !options.linkFlags.empty()) argv.push_back("-x"), argv.push_back("none");  // objects follow
+    if (precompiled) argv.push_back(pchObject);
     argv.insert(argv.end(), options.linkFlags.begin(), options.linkFlags.end());
     argv.push_back("-lm");
     result.command = joinCommand(argv);

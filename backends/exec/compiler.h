@@ -43,6 +43,11 @@ struct CompileOptions {
   std::string cacheDir;                  // empty: writableCacheRoot()
   bool useCache = true;                  // false: always compile (the result still lands in the cache)
   double timeoutSeconds = 300;           // for each compiler invocation
+  // A runtime header every program of a dialect starts with ("xpile_cuda.h"): it is compiled once
+  // per cache into a precompiled header whose inline functions and template instances live in an
+  // object file (clang's -fpch-codegen), so each program compiles only its own code. Single C++
+  // sources only; when the header cannot be precompiled the program compiles without it.
+  std::string precompiledRuntime;
 };
 
 struct CompileResult {

@@ -128,6 +128,8 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
   }
   CompileOptions copts;
   copts.flags = dialectFlags(m.dialect);
+  static const char *kRuntimeHeaders[] = {"xpile_cuda.h", "xpile_hip.h", "xpile_bang.h", "", ""};
+  copts.precompiledRuntime = kRuntimeHeaders[static_cast<int>(m.dialect)];
   std::string base = llvm::sys::path::filename(m.sourceFile).str();
   if (m.isCxx) {
     copts.displayName = base + ".exec.cpp";

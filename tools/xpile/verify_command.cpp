@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <future>
 #include <sstream>
 
 namespace xpile::tools {
@@ -65,8 +66,10 @@ bool runBoth(const ast::Module &a, const ast::Module &b, exec::RunRequest reques
   requestB.workDir = work + "/b";
   llvm::sys::fs::create_directories(request.workDir);
   llvm::sys::fs::create_directories(requestB.workDir);
+  // The two programs compile and run side by side (each in its own work directory and process).
+  auto futureB = std::async(std::launch::async, [&] { return exec::runProgram(b, requestB); });
   outA = exec::runProgram(a, request);
-  outB = exec::runProgram(b, requestB);
+  outB = futureB.get();
   for (auto [name, out] : {std::pair<std::string, exec::RunOutcome *>{fileA, &outA}, {fileB, &outB}}) {
     if (!out->ran()) {
       v.message = name + ": " + out->setupError;
