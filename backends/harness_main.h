@@ -27,6 +27,11 @@ const ast::Function *findTarget(const ast::Module &m, const HarnessRequest &requ
 
 HarnessMain harnessMain(const ast::Module &m, const HarnessRequest &request);
 
+// The same for a real NVIDIA GPU (`xpile run --device gpu`): the job's buffers are copied to device
+// memory with the CUDA runtime, the kernel is launched with <<<...>>>, and the results are copied
+// back before they are dumped. CUDA modules only.
+HarnessMain deviceHarnessMain(const ast::Module &m, const HarnessRequest &request);
+
 // `ns::name` as code outside the function's namespace names it.
 std::string qualifiedName(const ast::Function &f);
 

@@ -4,7 +4,12 @@
 #include "backends/harness_main.h"
 #include "backends/printer.h"
 
+#include "backends/exec/runtime_headers.h"
+
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/SHA256.h>
+#include <llvm/ADT/StringExtras.h>
+#include <unistd.h>
 #include <llvm/Support/Path.h>
 
 namespace xpile::exec {
@@ -39,6 +44,8 @@ std::string describeFailure(const RunResult &r) {
 
 namespace {
 
+RunOutcome runCompiled(const ast::Module &m, const RunRequest &req, RunOutcome &out);
+
 // Checks one --arg against the parameter it feeds.
 std::string checkArgument(const ast::Param &p, size_t k, const ArgSpec &spec) {
   std::string where = "argument " + std::to_string(k) + " ('" + p.name + "')";
@@ -67,6 +74,93 @@ std::vector<std::string> dialectFlags(ast::Dialect d) {
 }
 
 }  // namespace
+
+bool haveNvidiaGpu() {
+  RunLimits limits;
+  limits.timeoutSeconds = 20;
+  RunResult r = runSandboxed({"nvidia-smi", "-L"}, {}, limits, "/tmp");
+  return r.ok() && r.out.find("GPU") != std::string::npos;
+}
+
+GpuProgram gpuProgram(const ast::Module &m, const RunRequest &req) {
+  GpuProgram out;
+  if (m.dialect != ast::Dialect::CUDA) {
+    out.error = "--device gpu runs CUDA programs only";
+    return out;
+  }
+  bool harnessed = req.mode != RunRequest::Mode::Program;
+  std::string harness;
+  if (harnessed) {
+    backends::HarnessRequest hr;
+    hr.mode = req.mode == RunRequest::Mode::Kernel ? backends::HarnessRequest::Mode::Kernel
+                                                    : backends::HarnessRequest::Mode::Entry;
+    hr.name = req.name;
+    backends::HarnessMain main = backends::deviceHarnessMain(m, hr);
+    if (main.code.empty()) {
+      out.error = main.error;
+      return out;
+    }
+    harness = main.code;
+  }
+  backends::PrintOptions opts;
+  opts.format = false;
+  backends::PrintResult printed = backends::printModule(m, m.dialect, opts);
+  if (!printed.ok()) {
+    out.error = printed.errors.front().message;
+    return out;
+  }
+  if (harnessed) {
+    // The program's own main() gives way to the harness.
+    opts.forExecution = false;
+    ast::Module renamed = m;
+    for (auto &item : renamed.items)
+      if (auto *f = std::get_if<ast::Function>(&item); f && f->name == "main") f->name = "xpile_user_main";
+    printed = backends::printModule(renamed, m.dialect, opts);
+  }
+  out.source = printed.code + harness;
+  return out;
+}
+
+CompileResult compileWithNvcc(const std::string &source, const std::string &displayName) {
+  CompileResult result;
+  std::string error, root = writableCacheRoot(&error);
+  std::string runtimeDir = root.empty() ? "" : materializeRuntimeHeaders(root, &error);
+  if (runtimeDir.empty()) {
+    result.diagnostics = "xpile: " + error + "\n";
+    return result;
+  }
+  const char *archEnv = std::getenv("XPILE_NVCC_ARCH");
+  std::string arch = archEnv ? archEnv : "native";
+  llvm::SHA256 sha;
+  sha.update(source);
+  sha.update(arch);
+  sha.update(runtimeHeadersHash());
+  auto digest = sha.final();
+  std::string dir = root + "/programs-gpu/" + llvm::toHex(llvm::ArrayRef<uint8_t>(digest.data(), digest.size()), true).substr(0, 32);
+  std::string src = dir + "/prog.cu", exe = dir + "/prog";
+  if (::access(exe.c_str(), X_OK) == 0) {
+    result.ok = true;
+    result.cached = true;
+    result.executable = exe;
+    return result;
+  }
+  if (!makeDirectories(dir, &error) || !writeFileAtomically(src, "#line 1 \"" + displayName + "\"\n" + source, &error)) {
+    result.diagnostics = "xpile: " + error + "\n";
+    return result;
+  }
+  std::string nvcc = ::access("/usr/local/cuda/bin/nvcc", X_OK) == 0 ? "/usr/local/cuda/bin/nvcc" : "nvcc";
+  RunLimits limits;
+  limits.timeoutSeconds = 300;
+  limits.memoryBytes = 0;
+  std::vector<std::string> argv = {nvcc, "-O2", "-std=c++17", "-arch=" + arch, "-I" + runtimeDir, src, "-o", exe};
+  RunResult r = runSandboxed(argv, {}, limits, dir);
+  result.command = nvcc + " -O2 -std=c++17 -arch=" + arch + " ...";
+  result.diagnostics = r.err + r.out;
+  result.ok = r.ok();
+  result.seconds = r.seconds;
+  if (result.ok) result.executable = exe;
+  return result;
+}
 
 RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
   RunOutcome out;
@@ -115,6 +209,20 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
     return out;
   }
 
+  if (req.device == RunRequest::Device::Gpu) {
+    GpuProgram program = gpuProgram(m, req);
+    if (!program.error.empty()) {
+      out.setupError = program.error;
+      return out;
+    }
+    out.compile = compileWithNvcc(program.source, llvm::sys::path::filename(m.sourceFile).str() + ".gpu.cu");
+    if (!out.compile.ok) {
+      out.setupError = "the program does not compile with nvcc:\n" + out.compile.diagnostics;
+      return out;
+    }
+    return runCompiled(m, req, out);
+  }
+
   // The program: the module printed for its executor, then the harness.
   backends::PrintOptions opts;
   opts.format = false;
@@ -147,6 +255,14 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
     out.setupError = "the program does not compile for the executor:\n" + out.compile.diagnostics;
     return out;
   }
+  return runCompiled(m, req, out);
+}
+
+namespace {
+
+// Writes the inputs and the job, and runs the compiled program in the sandbox.
+RunOutcome runCompiled(const ast::Module &m, const RunRequest &req, RunOutcome &out) {
+  bool harnessed = req.mode != RunRequest::Mode::Program;
 
   // Inputs, the job, and the run.
   std::string work = req.workDir;
@@ -192,6 +308,7 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
   env["XPILE_CHECK_BOUNDS"] = req.checkBounds ? "1" : "0";
   env["XPILE_SCHEDULE"] = req.schedule;
   if (req.warpSize) env["XPILE_WARP_SIZE"] = std::to_string(req.warpSize);
+  if (req.bangStrict) env["XPILE_BANG_STRICT"] = "1";
   if (req.trace) {
     llvm::sys::fs::remove_directories(traceDir);
     llvm::sys::fs::create_directories(traceDir);
@@ -206,5 +323,7 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
                                outDir + "/arg" + std::to_string(k) + ".bin"});
   return out;
 }
+
+}  // namespace
 
 }  // namespace xpile::exec

@@ -29,6 +29,9 @@ struct RunRequest {
   std::string schedule = "forward";
   int warpSize = 0;            // 0: the dialect's
   bool trace = false;          // record every launch's buffers (whole-program verification)
+  bool bangStrict = false;     // BANG: enforce the MLU270-class alignment rules
+  // Cpu: the dialect's executor. Gpu: a real NVIDIA GPU through nvcc (CUDA only; needs a GPU).
+  enum class Device { Cpu, Gpu } device = Device::Cpu;
   RunLimits limits;
   std::string workDir;         // inputs, outputs (argK.bin in workDir/out) and traces (workDir/trace)
 };
@@ -55,6 +58,18 @@ struct RunOutcome {
 std::optional<DType> dtypeOfElement(const ast::Type &t);
 
 RunOutcome runProgram(const ast::Module &m, const RunRequest &request);
+
+// Whether this machine has an NVIDIA GPU (nvidia-smi lists one).
+bool haveNvidiaGpu();
+
+// The CUDA program (and, for --kernel/--entry, its GPU harness) that `--device gpu` compiles with
+// nvcc; exposed so tests can compile it where no GPU exists.
+struct GpuProgram {
+  std::string source, error;
+};
+GpuProgram gpuProgram(const ast::Module &m, const RunRequest &request);
+// nvcc -O2 -std=c++17 -arch=$XPILE_NVCC_ARCH (default native), cached like compileProgram.
+CompileResult compileWithNvcc(const std::string &source, const std::string &displayName);
 
 // "fault (out-of-bounds): ...", "timed out after 10 s", ... for a run that did not succeed.
 std::string describeFailure(const RunResult &r);

@@ -1,6 +1,8 @@
 // `xpile run` and `xpile verify` end to end, on small kernels of every dialect (tests/e2e/kernels):
 // results are checked against answers computed here from the same input files; deliberately broken
 // kernels are reported as faults, never crash xpile.
+#include "backends/exec/executor.h"
+#include "frontends/frontend.h"
 #include "tests/e2e/process.h"
 
 #include <gtest/gtest.h>
@@ -188,4 +190,31 @@ TEST_F(RunVerify, VerifyWholeProgramsByTheirLaunches) {
   auto r = xpile("verify " + starter + "cuda/reduction.cu " + starter + "hip/reduction.hip");
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("PASS: 3 launches"), std::string::npos) << r.out;
+}
+
+// `--device gpu` needs a GPU to run; the program it builds must compile with the real nvcc anywhere.
+TEST_F(RunVerify, GpuHarnessCompilesWithNvcc) {
+  std::string nvcc = fs::exists("/usr/local/cuda/bin/nvcc") ? "/usr/local/cuda/bin/nvcc" : "";
+  if (nvcc.empty() && run("command -v nvcc").exitCode != 0) GTEST_SKIP() << "no nvcc";
+  auto parsed = xpile::frontends::parseFile(kKernels + "vadd.cu", {});
+  ASSERT_TRUE(parsed.module) << parsed.diagnostics;
+  xpile::exec::RunRequest request;
+  request.mode = xpile::exec::RunRequest::Mode::Kernel;
+  request.name = "vadd";
+  auto program = xpile::exec::gpuProgram(*parsed.module, request);
+  ASSERT_TRUE(program.error.empty()) << program.error;
+  EXPECT_NE(program.source.find("vadd<<<dim3(job.grid().x"), std::string::npos) << program.source;
+  EXPECT_NE(program.source.find("cudaMemcpy(h2, d2, job.bytes(2), cudaMemcpyDeviceToHost)"), std::string::npos);
+  setenv("XPILE_NVCC_ARCH", "sm_80", 1);
+  auto compiled = xpile::exec::compileWithNvcc(program.source, "vadd.cu.gpu.cu");
+  unsetenv("XPILE_NVCC_ARCH");
+  EXPECT_TRUE(compiled.ok) << compiled.diagnostics;
+}
+
+TEST_F(RunVerify, GpuDeviceWithoutAGpuIsAClearError) {
+  if (xpile::exec::haveNvidiaGpu()) GTEST_SKIP() << "this machine has a GPU";
+  auto r = xpile("run " + kKernels + "vadd.cu --device gpu --kernel vadd --grid 1 --block 4 --arg 'f32[4]:rand' "
+                 "--arg 'f32[4]:rand' --arg 'f32[4]:zeros' --arg i32:4");
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("no NVIDIA GPU"), std::string::npos) << r.err;
 }

@@ -10,6 +10,7 @@ namespace xpile::tools {
 
 extern llvm::cl::SubCommand translateCommand;
 extern llvm::cl::SubCommand dumpCommand;
+extern llvm::cl::SubCommand corpusCommand;
 
 // --from, -I, -D, -U, -isystem, -p, --extra-arg for the subcommands that parse.
 frontends::ParseOptions parseOptionsFromFlags();
@@ -18,5 +19,6 @@ std::optional<ast::Module> parseInput(const std::string &path);
 
 int runTranslate();
 int runDump();
+int runCorpus();
 
 }  // namespace xpile::tools

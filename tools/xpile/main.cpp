@@ -21,12 +21,14 @@ int main(int argc, char **argv) {
       "  xpile translate FILE --to DIALECT [-o OUT]   translate a file (identity direction for now)\n"
       "  xpile dump FILE [--json]                      print the shared AST\n"
       "  xpile run FILE [--kernel K | --entry F] ...   run on this CPU with the dialect's executor\n"
-      "  xpile verify A B [--kernel K ...]             run both on identical inputs, compare buffers\n\n"
+      "  xpile verify A B [--kernel K ...]             run both on identical inputs, compare buffers\n"
+      "  xpile corpus [--check]                        list the operator corpus / check every version\n\n"
       "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
   if (tools::translateCommand) return tools::runTranslate();
   if (tools::dumpCommand) return tools::runDump();
   if (tools::runCommand) return tools::runRun();
   if (tools::verifyCommand) return tools::runVerify();
+  if (tools::corpusCommand) return tools::runCorpus();
   llvm::errs() << "xpile: error: no subcommand given; run `xpile --help`\n";
   return 2;
 }

@@ -44,6 +44,12 @@ static cl::opt<bool> noBoundsCheck("no-bounds-check", cl::desc("Do not bounds-ch
 static cl::opt<int> warpSizeFlag("warp-size", cl::desc("Warp size for CUDA/HIP kernels: 32 or 64 (default: CUDA 32, HIP 64)"),
                                  cl::value_desc("n"), cl::init(0), XPILE_RUN_AND_VERIFY);
 
+static cl::opt<bool> bangStrict("bang-strict", cl::desc("BANG: enforce the MLU270-class alignment rules of the intrinsics"),
+                                XPILE_RUN_AND_VERIFY);
+static cl::opt<std::string> deviceFlag("device", cl::desc("Where to run: cpu (xpile's executors, the default) or gpu (a real "
+                                                          "NVIDIA GPU through nvcc; CUDA only)"),
+                                       cl::value_desc("cpu|gpu"), cl::init("cpu"), XPILE_RUN_AND_VERIFY);
+
 #undef XPILE_RUN_AND_VERIFY
 
 static bool parseDims(const std::string &flag, const std::string &text, unsigned dims[3]) {
@@ -120,6 +126,18 @@ bool runRequestFromFlags(exec::RunRequest &r) {
     return false;
   }
   r.warpSize = warpSizeFlag;
+  r.bangStrict = bangStrict;
+  if (deviceFlag != "cpu" && deviceFlag != "gpu") {
+    llvm::errs() << "xpile: error: --device must be cpu or gpu\n";
+    return false;
+  }
+  if (deviceFlag == "gpu") {
+    if (!exec::haveNvidiaGpu()) {
+      llvm::errs() << "xpile: error: --device gpu: no NVIDIA GPU on this machine (nvidia-smi lists none)\n";
+      return false;
+    }
+    r.device = exec::RunRequest::Device::Gpu;
+  }
   r.checkBounds = !noBoundsCheck;
   r.limits.timeoutSeconds = timeoutFlag;
   r.limits.memoryBytes = static_cast<size_t>(memoryFlag) << 30;

@@ -1,0 +1,58 @@
+// sigmoid.cpp -- y = 1 / (1 + exp(-x)) over n floats (AVX-512 + OpenMP).
+//
+// Fixed chunks are distributed over threads; each is processed 16 floats at
+// a time with a masked last vector. exp is vectorised in the usual way:
+// k = round(x * log2 e), r = x - k * ln 2 (Cody-Waite split of ln 2), a
+// degree-6 minimax polynomial for e^r (Cephes expf coefficients) and
+// _mm512_scalef_ps for the 2^k factor, which overflows to +inf / underflows
+// to 0 exactly like expf at the ends of the range.
+#include <immintrin.h>
+#include <omp.h>
+
+#include <cstdint>
+
+static inline __mmask16 tail_mask16(int64_t n) {
+  return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u);
+}
+
+static inline __m512 exp512_ps(__m512 x) {
+  x = _mm512_min_ps(x, _mm512_set1_ps(89.0f));
+  x = _mm512_max_ps(x, _mm512_set1_ps(-104.0f));
+  const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(k, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  return _mm512_scalef_ps(p, k);
+}
+
+static inline __m512 sigmoid512_ps(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 e = exp512_ps(_mm512_sub_ps(_mm512_setzero_ps(), x));
+  return _mm512_div_ps(one, _mm512_add_ps(one, e));
+}
+
+constexpr int64_t kChunk = 16384;
+
+void sigmoid_f32(const float* x, float* y, int n) {
+  const int64_t nchunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static)
+  for (int64_t c = 0; c < nchunks; ++c) {
+    const int64_t begin = c * kChunk;
+    const int64_t end = begin + kChunk < n ? begin + kChunk : n;
+    int64_t i = begin;
+    for (; i + 16 <= end; i += 16) {
+      _mm512_storeu_ps(y + i, sigmoid512_ps(_mm512_loadu_ps(x + i)));
+    }
+    if (i < end) {
+      const __mmask16 m = tail_mask16(end - i);
+      _mm512_mask_storeu_ps(y + i, m, sigmoid512_ps(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+  }
+}
