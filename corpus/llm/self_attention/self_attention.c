@@ -11,12 +11,11 @@
  * scratch array of seq floats.  Every sum runs in index order with products
  * and additions rounded separately (no fused multiply-add), the arithmetic
  * each dialect reproduces: with inputs near FLT_MAX, whether a partial sum
- * overflows depends on exactly that.
+ * overflows depends on exactly that.  (Each product is its own statement:
+ * compilers only contract a*b+c written as one expression.)
  */
 #include <math.h>
 #include <stdlib.h>
-
-#pragma STDC FP_CONTRACT OFF
 
 void self_attention_f32(const float *Q, const float *K, const float *V, float *O, int batch,
                         int heads, int seq, int head_dim, int causal) {
@@ -33,7 +32,8 @@ void self_attention_f32(const float *Q, const float *K, const float *V, float *O
       for (int j = 0; j < n_keys; ++j) {
         float s = 0.0f;
         for (int d = 0; d < head_dim; ++d) {
-          s += q[i * head_dim + d] * k[j * head_dim + d];
+          const float prod = q[i * head_dim + d] * k[j * head_dim + d];
+          s += prod;
         }
         s *= scale;
         p[j] = s;
@@ -52,7 +52,8 @@ void self_attention_f32(const float *Q, const float *K, const float *V, float *O
       for (int d = 0; d < head_dim; ++d) {
         float acc = 0.0f;
         for (int j = 0; j < n_keys; ++j) {
-          acc += p[j] * v[j * head_dim + d];
+          const float prod = p[j] * v[j * head_dim + d];
+          acc += prod;
         }
         o[i * head_dim + d] = acc;
       }
