@@ -282,7 +282,22 @@ ast::StmtPtr Lowerer::attributed(const clang::AttributedStmt *as) {
 ast::StmtPtr Lowerer::ompDirective(const clang::OMPExecutableDirective *d) {
   bool parallelFor = llvm::isa<clang::OMPParallelForDirective>(d);
   bool simd = llvm::isa<clang::OMPSimdDirective>(d);
-  if ((!parallelFor && !simd) || !d->hasAssociatedStmt()) return verbatimStmt(d, "OpenMP directive");
+  if ((!parallelFor && !simd) || !d->hasAssociatedStmt()) {
+    // Any other directive: the pragma line carried as written, then its structured block lowered
+    // like any other statement (`#pragma omp parallel { ... #pragma omp for ... }`).
+    auto pragma = make<ast::VerbatimStmt>(d->getBeginLoc());
+    pragma->text = text(d->getSourceRange());  // `#pragma omp ...` up to the end of the line
+    pragma->reason = "OpenMP directive";
+    if (!d->hasAssociatedStmt()) return pragma;
+    // A loop directive's block is its loop; the structured block of others is their statement.
+    const clang::Stmt *block = llvm::isa<clang::OMPLoopBasedDirective>(d)
+                                   ? d->getInnermostCapturedStmt()->getCapturedStmt()
+                                   : d->getStructuredBlock();
+    auto n = make<ast::Seq>(d->getBeginLoc());
+    n->scoped = false;
+    n->body = {pragma, stmt(block)};
+    return n;
+  }
   // The pragma's clauses exactly as written, after "parallel for" / "simd".
   std::string clauses;
   for (const clang::OMPClause *c : d->clauses()) {

@@ -285,16 +285,19 @@ std::vector<std::vector<uint8_t>> edgeValues(DType type) {
   size_t size = elementSize(type);
   std::vector<uint64_t> bits;
   if (isFloatType(type)) {
-    double minNormal = 0, subnormal = 0, maxFinite = 0;
+    // "Large" is large for the data, not the type's maximum: near the maximum, whether a sum or a
+    // product overflows depends on the order of operations, which a correct translation may change
+    // (a tree reduction, a fused multiply-add), so results would differ between correct programs.
+    double minNormal = 0, subnormal = 0, large = 0;
     switch (type) {
-    case DType::F64: minNormal = DBL_MIN, subnormal = 0x1p-1074, maxFinite = DBL_MAX; break;
-    case DType::F32: minNormal = FLT_MIN, subnormal = 0x1p-149, maxFinite = FLT_MAX; break;
-    case DType::F16: minNormal = 0x1p-14, subnormal = 0x1p-24, maxFinite = 65504.0; break;
-    case DType::BF16: minNormal = 0x1p-126, subnormal = 0x1p-133, maxFinite = 0x1.FEp127; break;
+    case DType::F64: minNormal = DBL_MIN, subnormal = 0x1p-1074, large = 0x1p10; break;
+    case DType::F32: minNormal = FLT_MIN, subnormal = 0x1p-149, large = 0x1p10; break;
+    case DType::F16: minNormal = 0x1p-14, subnormal = 0x1p-24, large = 0x1p6; break;
+    case DType::BF16: minNormal = 0x1p-126, subnormal = 0x1p-133, large = 0x1p10; break;
     default: break;
     }
     std::vector<double> values = {0.0, -0.0, 1.0, -1.0, minNormal, -minNormal, subnormal, -subnormal,
-                                  maxFinite, -maxFinite, 0.5, -0.5, 1.5, 2.5, -2.5};
+                                  large, -large, 0.5, -0.5, 1.5, 2.5, -2.5};
     if (type == DType::F64) values.push_back(1.0 + 0x1p-24);
     if (type == DType::F32) values.insert(values.end(), {1.0 + 0x1p-11, 1.0 + 0x1p-8});
     for (double v : values) bits.push_back(encodeFloat(type, v));

@@ -389,3 +389,28 @@ void copy(float *d, std::vector<float> &h, const std::vector<float> *p) {
   EXPECT_EQ(dumpExpr(b[1]->as<HostCopy>()->src), "p->data()");
   EXPECT_TRUE(m.carriedSpans().empty());
 }
+
+TEST(Lowering, OpenMPRegionsKeepTheirPragmaAndBlock) {
+  Module m = parse("omp.c", R"(
+#include <omp.h>
+void f(float *a, int n) {
+#pragma omp parallel num_threads(2)
+  {
+    int t = omp_get_thread_num();
+#pragma omp for schedule(static)
+    for (int i = 0; i < n; ++i) a[i] = t;
+#pragma omp barrier
+  }
+})");
+  auto *region = body(fn(m, "f"))[0]->as<Seq>();
+  ASSERT_NE(region, nullptr);
+  EXPECT_FALSE(region->scoped);
+  ASSERT_EQ(region->body.size(), 2u);
+  EXPECT_EQ(region->body[0]->as<VerbatimStmt>()->text, "#pragma omp parallel num_threads(2)");
+  const auto &inner = region->body[1]->as<Seq>()->body;
+  auto *forPragma = inner[1]->as<Seq>();
+  ASSERT_NE(forPragma, nullptr);
+  EXPECT_EQ(forPragma->body[0]->as<VerbatimStmt>()->text, "#pragma omp for schedule(static)");
+  ASSERT_NE(forPragma->body[1]->as<For>(), nullptr) << "the loop of `omp for` is kept";
+  EXPECT_EQ(inner[2]->as<VerbatimStmt>()->text, "#pragma omp barrier");
+}

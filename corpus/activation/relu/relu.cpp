@@ -4,7 +4,17 @@
 // processed 64 floats per iteration (four independent 16-lane vectors),
 // then 16 at a time, and the last partial vector uses a lane mask so nothing
 // past n is read or written.
+// GCC 12's avx512fintrin.h trips -Wmaybe-uninitialized (GCC bug 105593,
+// `__m512 __Y = __Y;` in _mm512_undefined_ps) when intrinsics are inlined
+// into an OpenMP-outlined function; silence it for the header only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include <omp.h>
 
 #include <cstdint>

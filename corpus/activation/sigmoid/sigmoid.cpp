@@ -6,7 +6,17 @@
 // degree-6 minimax polynomial for e^r (Cephes expf coefficients) and
 // _mm512_scalef_ps for the 2^k factor, which overflows to +inf / underflows
 // to 0 exactly like expf at the ends of the range.
+// GCC 12's avx512fintrin.h trips -Wmaybe-uninitialized (GCC bug 105593,
+// `__m512 __Y = __Y;` in _mm512_undefined_ps) when intrinsics are inlined
+// into an OpenMP-outlined function; silence it for the header only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include <omp.h>
 
 #include <cstdint>

@@ -6,9 +6,9 @@
 //
 // Implicit GEMM per image: Out[K][P*Q] = Wt[K][CRS] x A[CRS][P*Q] with
 // A[(c,r,s)][pixel] gathered on the fly from the NCHW input (zero in the
-// padding border).  Each 256-thread workgroup (4 wavefronts of 64) computes 64 output channels x 64
-// output pixels (pixels run over the flattened n*P*Q index), staging 16-deep
-// reduction slices of both operands in shared memory:
+// padding border).  Each 256-thread workgroup (4 wavefronts of 64) computes
+// 64 output channels x 64 output pixels (pixels run over the flattened n*P*Q
+// index), staging 16-deep reduction slices of both operands in LDS:
 //   * A loads: consecutive threads take consecutive output pixels, i.e.
 //     consecutive input columns of one row: coalesced (stride 1);
 //   * B loads: consecutive threads take consecutive (c, r, s), contiguous in

@@ -8,13 +8,13 @@
 //   B[(r,s,c)][k] = weight[k][r][s][c]
 // without materialising A: each 256-thread workgroup (4 wavefronts of 64)
 // computes a 64 x 64 tile of Out (64 output pixels x 64 output channels),
-// staging 16-deep slices of A and B through LDS.  A-slice elements are gathered from the NHWC input
-// on the fly (zero for the padding border); with c innermost in the reduction
-// index, consecutive threads read consecutive channels, so both loads are
-// coalesced.  Every thread keeps a 4 x 4 register block of outputs (rows
-// ty + 16i, columns tx + 16j: conflict-free LDS reads; the +4 row padding
-// keeps the transposed LDS writes off a single bank).  All loads and
-// stores are guarded, so no size has to divide the tiles.
+// staging 16-deep slices of A and B through LDS.  A-slice elements are
+// gathered from the NHWC input on the fly (zero for the padding border); with
+// c innermost in the reduction index, consecutive threads read consecutive
+// channels, so both loads are coalesced.  Every thread keeps a 4 x 4 register
+// block of outputs (rows ty + 16i, columns tx + 16j: conflict-free LDS reads;
+// the +4 row padding keeps the transposed LDS writes off a single bank).  All
+// loads and stores are guarded, so no size has to divide the tiles.
 #include <hip/hip_runtime.h>
 
 #include <cstdio>

@@ -3,7 +3,17 @@
 // Fixed chunks over threads, 16 floats per vector, masked last vector. The
 // sign needs no arithmetic: two ordered comparisons give lane masks, and
 // masked moves place +1 and -1 into a zero vector (so +-0 give 0).
+// GCC 12's avx512fintrin.h trips -Wmaybe-uninitialized (GCC bug 105593,
+// `__m512 __Y = __Y;` in _mm512_undefined_ps) when intrinsics are inlined
+// into an OpenMP-outlined function; silence it for the header only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #include <omp.h>
 
 #include <cstdint>

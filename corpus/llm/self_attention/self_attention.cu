@@ -80,7 +80,6 @@ __global__ void attn_scores_kernel(const float* __restrict__ Q, const float* __r
 
   for (int d0 = 0; d0 < head_dim; d0 += kTile) {
     const int d = d0 + tx;  // consecutive threads read consecutive d
-#pragma unroll
     for (int r = ty; r < kTile; r += kRows) {
       q_tile[r][tx] = (i0 + r < seq && d < head_dim) ? q[(size_t)(i0 + r) * head_dim + d] : 0.0f;
       k_tile[r][tx] = (j0 + r < seq && d < head_dim) ? k[(size_t)(j0 + r) * head_dim + d] : 0.0f;
@@ -151,7 +150,6 @@ __global__ void attn_pv_kernel(const float* __restrict__ P, const float* __restr
   for (int r = 0; r < kPerThread; ++r) acc[r] = 0.0f;
 
   for (int j0 = 0; j0 < key_end; j0 += kTile) {
-#pragma unroll
     for (int r = ty; r < kTile; r += kRows) {
       const int i = i0 + r, j = j0 + tx, c = c0 + tx;
       p_tile[r][tx] = (i < seq && j < seq) ? p[(size_t)i * seq + j] : 0.0f;

@@ -11,8 +11,8 @@
  */
 #include <stdint.h>
 
-/* BERT-tiny (hidden 128) FFN1 (128 -> 512), sequence of 64 tokens. */
-#define GEMM_F16_M 64
+/* BERT-tiny (hidden 128) FFN1 (128 -> 512), sequence of 16 tokens. */
+#define GEMM_F16_M 16
 #define GEMM_F16_N 512
 #define GEMM_F16_K 128
 #define GEMM_F16_KSTEP 16 /* k per matrix-core instruction */

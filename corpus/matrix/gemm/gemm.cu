@@ -7,8 +7,8 @@
 //                  so the final stores are coalesced). Out-of-range loads read 0, stores are
 //                  guarded: any M, N, K works.
 //   gemm_f16_f32 : tensor cores (nvcuda::wmma 16x16x16, f16 in, f32 accumulate), constant shape.
-//                  A block of 4 warps owns a 32x64 tile of C; per K step of 32 it stages A
-//                  (32x32) and B (32x64) in shared memory, then each warp issues 2x2 mma_sync
+//                  A block of 4 warps owns a 16x128 tile of C; per K step of 32 it stages A
+//                  (16x32) and B (32x128) in shared memory, then each warp issues 2x2 mma_sync
 //                  for its 16x32 slice (two accumulators).
 //   gemm_u8s8s32 : int8 GEMM with __dp4a (4 byte products per instruction). __dp4a has no
 //                  u8 x s8 form, so A is shifted into s8 range with a XOR of 0x80 per byte
@@ -111,10 +111,10 @@ void gemm_f32(const float* A, const float* B, float* C, int M, int N, int K) {
 }
 
 // ------------------------------------------------------------- f16 wmma ---
-// BERT-tiny (hidden 128) FFN1 (128 -> 512), sequence of 64 tokens.
-constexpr int GEMM_F16_M = 64, GEMM_F16_N = 512, GEMM_F16_K = 128;
+// BERT-tiny (hidden 128) FFN1 (128 -> 512), sequence of 16 tokens.
+constexpr int GEMM_F16_M = 16, GEMM_F16_N = 512, GEMM_F16_K = 128;
 constexpr int WM = 16, WN = 16, WK = 16;
-constexpr int HBM = 32, HBN = 64, HBK = 32;  // block tile; 4 warps = 2 (M) x 2 (N)
+constexpr int HBM = 16, HBN = 128, HBK = 32;  // block tile; 4 warps side by side along N
 static_assert(GEMM_F16_M % HBM == 0 && GEMM_F16_N % HBN == 0 && GEMM_F16_K % HBK == 0,
               "the constant shape must be a multiple of the block tile");
 
@@ -127,7 +127,7 @@ __global__ void __launch_bounds__(128)
 
   const int tid = threadIdx.x;
   const int warp = tid / 32;
-  const int wr = warp / 2, wc = warp % 2;  // warp's 16x32 slice inside the 32x64 tile
+  const int wc = warp;  // the warp's 16x32 slice of the 16x128 tile
   const int row0 = blockIdx.y * HBM, col0 = blockIdx.x * HBN;
 
   wmma::fragment<wmma::matrix_a, WM, WN, WK, __half, wmma::row_major> aFrag;
@@ -145,7 +145,7 @@ __global__ void __launch_bounds__(128)
     __syncthreads();
 #pragma unroll
     for (int kk = 0; kk < HBK; kk += WK) {
-      wmma::load_matrix_sync(aFrag, &As[wr * WM][kk], HBK + 8);
+      wmma::load_matrix_sync(aFrag, &As[0][kk], HBK + 8);
 #pragma unroll
       for (int j = 0; j < 2; ++j) {
         wmma::load_matrix_sync(bFrag, &Bs[kk][wc * 32 + j * WN], HBN + 8);
@@ -156,7 +156,7 @@ __global__ void __launch_bounds__(128)
   }
 #pragma unroll
   for (int j = 0; j < 2; ++j)
-    wmma::store_matrix_sync(C + (size_t)(row0 + wr * WM) * N + col0 + wc * 32 + j * WN, acc[j], N,
+    wmma::store_matrix_sync(C + (size_t)row0 * N + col0 + wc * 32 + j * WN, acc[j], N,
                             wmma::mem_row_major);
 }
 
