@@ -290,10 +290,10 @@ std::vector<std::vector<uint8_t>> edgeValues(DType type) {
     // (a tree reduction, a fused multiply-add), so results would differ between correct programs.
     double minNormal = 0, subnormal = 0, large = 0;
     switch (type) {
-    case DType::F64: minNormal = DBL_MIN, subnormal = 0x1p-1074, large = 0x1p10; break;
-    case DType::F32: minNormal = FLT_MIN, subnormal = 0x1p-149, large = 0x1p10; break;
-    case DType::F16: minNormal = 0x1p-14, subnormal = 0x1p-24, large = 0x1p6; break;
-    case DType::BF16: minNormal = 0x1p-126, subnormal = 0x1p-133, large = 0x1p10; break;
+    case DType::F64: minNormal = DBL_MIN, subnormal = 0x1p-1074, large = 0x1p4; break;
+    case DType::F32: minNormal = FLT_MIN, subnormal = 0x1p-149, large = 0x1p4; break;
+    case DType::F16: minNormal = 0x1p-14, subnormal = 0x1p-24, large = 0x1p2; break;
+    case DType::BF16: minNormal = 0x1p-126, subnormal = 0x1p-133, large = 0x1p4; break;
     default: break;
     }
     std::vector<double> values = {0.0, -0.0, 1.0, -1.0, minNormal, -minNormal, subnormal, -subnormal,

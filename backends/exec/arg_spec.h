@@ -98,7 +98,8 @@ std::vector<uint8_t> zeroBuffer(DType type, uint64_t count);
 
 // The edge values of a type, one element each (raw little-endian), in this order:
 //   floats: 0, -0, 1, -1, smallest normal, -smallest normal, smallest subnormal, -smallest subnormal,
-//           large, -large (2^10; 2^6 for f16: large for data, far from overflow, so that correct
+//           large, -large (16; 4 for f16: large for data yet far from overflow and from absorbing the
+//           rest of a long sum, so that correct
 //           programs summing in different orders agree), 0.5, -0.5, 1.5, 2.5, -2.5 (ties of rounding
 //           to an integer),
 //           then for f64: 1 + 2^-24 (a tie of rounding to f32); for f32: 1 + 2^-11 and 1 + 2^-8 (ties
