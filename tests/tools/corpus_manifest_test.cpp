@@ -24,7 +24,7 @@ TEST(CorpusArguments, InputsRandomOutputsZerosScalarsFromTheShape) {
               {"C", xpile::exec::DType::F32, CorpusParam::Role::Out, "M*N", ""},
               {"M", xpile::exec::DType::I32, CorpusParam::Role::Scalar, "", ""},
               {"alpha", xpile::exec::DType::F32, CorpusParam::Role::Scalar, "", "0.5"}};
-  CorpusShape s{"tiny", "test", {{"M", 3}, {"N", 5}, {"K", 7}}};
+  CorpusShape s{"tiny", "test", {{"M", 3}, {"N", 5}, {"K", 7}}, {{"M", "3"}, {"N", "5"}, {"K", "7"}}};
   std::string error;
   auto args = corpusArguments(e, s, error);
   ASSERT_TRUE(args.has_value()) << error;
@@ -35,6 +35,6 @@ TEST(CorpusArguments, InputsRandomOutputsZerosScalarsFromTheShape) {
   EXPECT_EQ((*args)[1].init, xpile::exec::ArgSpec::Init::Zeros);
   EXPECT_EQ((*args)[2].intValue, 3);
   EXPECT_EQ((*args)[3].floatValue, 0.5);
-  s.vars.erase("M");
+  s.values.erase("M");
   EXPECT_FALSE(corpusArguments(e, s, error).has_value());
 }

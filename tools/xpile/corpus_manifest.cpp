@@ -135,8 +135,10 @@ std::optional<CorpusOperator> loadOperator(const fs::path &manifest, std::string
         CorpusShape s;
         s.name = js.value("name", "");
         s.source = js.value("source", "");
-        for (auto &[key, value] : js.items())
+        for (auto &[key, value] : js.items()) {
           if (value.is_number_integer()) s.vars[key] = value.get<long long>();
+          if (value.is_number()) s.values[key] = value.dump();
+        }
         e.shapes.push_back(s);
       }
       if (je.contains("tolerance")) {
@@ -185,12 +187,12 @@ std::optional<std::vector<exec::ArgSpec>> corpusArguments(const CorpusEntry &ent
     if (p.role == CorpusParam::Role::Scalar) {
       std::string value = p.value;
       if (value.empty()) {
-        auto it = shape.vars.find(p.name);
-        if (it == shape.vars.end()) {
+        auto it = shape.values.find(p.name);
+        if (it == shape.values.end()) {
           error = "shape '" + shape.name + "' gives no value for scalar '" + p.name + "'";
           return std::nullopt;
         }
-        value = std::to_string(it->second);
+        value = it->second;
       }
       text = std::string(exec::dtypeName(p.type)) + ":" + value;
     } else {

@@ -21,7 +21,8 @@ struct CorpusParam {
 
 struct CorpusShape {
   std::string name, source;
-  std::map<std::string, long long> vars;
+  std::map<std::string, long long> vars;       // integer variables (sizes), for counts and scalars
+  std::map<std::string, std::string> values;   // every numeric variable as written (eps: 1e-12), for scalars
 };
 
 struct CorpusEntry {
