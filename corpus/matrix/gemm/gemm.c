@@ -2,8 +2,7 @@
  *
  *   gemm_f32       : C[M][N] = A[M][K] x B[K][N], float, sizes as parameters
  *   gemm_f16_f32   : the same with f16 inputs and an f32 result, constant shape
- *                    (GEMM_F16_M x GEMM_F16_N x GEMM_F16_K), products and sums in float,
- *                    summed in k-blocks of 16 like the matrix-core instructions
+ *                    (GEMM_F16_M x GEMM_F16_N x GEMM_F16_K), products and sums in float
  *   gemm_u8s8s32   : quantized GEMM, A uint8, B int8, C int32 (exact)
  *
  * Every dialect of this operator defines the same three entries; this file is
@@ -15,7 +14,6 @@
 #define GEMM_F16_M 16
 #define GEMM_F16_N 512
 #define GEMM_F16_K 128
-#define GEMM_F16_KSTEP 16 /* k per matrix-core instruction */
 
 void gemm_f32(const float *A, const float *B, float *C, int M, int N, int K)
 {
@@ -30,19 +28,11 @@ void gemm_f32(const float *A, const float *B, float *C, int M, int N, int K)
 
 void gemm_f16_f32(const _Float16 *A, const _Float16 *B, float *C)
 {
-    /* f16 x f16 products are exact in float; only the order of the f32 sums
-     * matters.  It is the order of a 16x16x16 matrix-core step: each block of
-     * GEMM_F16_KSTEP products is summed from zero, in k order, and the block sum
-     * is then added to the running f32 total. */
     for (int i = 0; i < GEMM_F16_M; ++i)
         for (int j = 0; j < GEMM_F16_N; ++j) {
             float acc = 0.0f;
-            for (int k0 = 0; k0 < GEMM_F16_K; k0 += GEMM_F16_KSTEP) {
-                float part = 0.0f;
-                for (int k = k0; k < k0 + GEMM_F16_KSTEP; ++k)
-                    part += (float)A[i * GEMM_F16_K + k] * (float)B[k * GEMM_F16_N + j];
-                acc += part;
-            }
+            for (int k = 0; k < GEMM_F16_K; ++k)
+                acc += (float)A[i * GEMM_F16_K + k] * (float)B[k * GEMM_F16_N + j];
             C[i * GEMM_F16_N + j] = acc;
         }
 }

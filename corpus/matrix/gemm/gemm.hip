@@ -7,9 +7,8 @@
 //                  coalesced stores). Zero-filled loads and guarded stores: any M, N, K.
 //   gemm_f16_f32 : matrix cores, __builtin_amdgcn_mfma_f32_16x16x16f16, constant shape.
 //                  4 wavefronts own a 16x64 tile (one 16x16 tile each); per K step of 32, A
-//                  (16x32) and B (32x64) are staged in LDS, then each wavefront issues two mfma.
-//                  Every 16-deep mfma starts from a zero accumulator and its result is added to
-//                  the running f32 sums, so the rounding is that of one 16x16x16 step at a time.
+//                  (16x32) and B (32x64) are staged in LDS, then each wavefront issues two mfma
+//                  into its f32 accumulator.
 //   gemm_u8s8s32 : matrix cores, __builtin_amdgcn_mfma_i32_16x16x16i8 (s8 x s8 -> s32). A is
 //                  moved into s8 range with a per-byte XOR 0x80 (a - 128) and the result is
 //                  corrected by 128 * column sums of B (each lane sums the bytes of B it feeds,
@@ -129,8 +128,7 @@ __global__ void __launch_bounds__(4 * kWave)
   const int kq = lane / 16;  // which 4 of the 16 k values
   const int row0 = blockIdx.y * HBM, col0 = blockIdx.x * HBN;
 
-  const float4_t zero = {0.0f, 0.0f, 0.0f, 0.0f};
-  float4_t acc = zero;
+  float4_t acc = {0.0f, 0.0f, 0.0f, 0.0f};
   for (int k0 = 0; k0 < K; k0 += HBK) {
     for (int idx = tid; idx < HBM * HBK; idx += 4 * kWave)
       As[idx / HBK][idx % HBK] = A[(size_t)(row0 + idx / HBK) * K + k0 + idx % HBK];
@@ -145,7 +143,7 @@ __global__ void __launch_bounds__(4 * kWave)
         a[i] = As[r][kk + 4 * kq + i];
         b[i] = Bs[kk + 4 * kq + i][wave * 16 + r];
       }
-      acc += __builtin_amdgcn_mfma_f32_16x16x16f16(a, b, zero, 0, 0, 0);
+      acc = __builtin_amdgcn_mfma_f32_16x16x16f16(a, b, acc, 0, 0, 0);
     }
     __syncthreads();
   }

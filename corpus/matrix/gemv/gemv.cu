@@ -5,13 +5,8 @@
 // keeps an FMA partial sum, and the partials are combined with __shfl_down_sync. x is staged once
 // per block in shared memory. 8 warps per block, the grid strides over the rows, so any M and K
 // work.
-// Split-K reduction reorders the sum, which is harmless unless partial sums can overflow f32. Each
-// lane therefore also accumulates sum |a*x|; when the row's total is not below FLT_MAX / 2 (huge
-// inputs), lane 0 recomputes that row sequentially with fmaf, which gives inf/NaN exactly as the
-// plain sequential loop does.
 #include <cuda_runtime.h>
 
-#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 
@@ -31,7 +26,8 @@ constexpr unsigned kFullMask = 0xffffffffu;
 
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
-  for (int offset = kWarp / 2; offset > 0; offset >>= 1) v += __shfl_down_sync(kFullMask, v, offset);
+  for (int offset = kWarp / 2; offset > 0; offset >>= 1)
+    v += __shfl_down_sync(kFullMask, v, offset);
   return v;
 }
 
@@ -46,21 +42,10 @@ __global__ void __launch_bounds__(kWarp * kWarpsPerBlock)
   const int warp = threadIdx.x / kWarp;
   for (int row = blockIdx.x * kWarpsPerBlock + warp; row < M; row += gridDim.x * kWarpsPerBlock) {
     const float* a = A + (size_t)row * K;
-    float sum = 0.0f, mag = 0.0f;
-    for (int k = lane; k < K; k += kWarp) {
-      const float av = a[k], xv = xs[k];
-      sum = fmaf(av, xv, sum);
-      mag = fmaf(fabsf(av), fabsf(xv), mag);
-    }
+    float sum = 0.0f;
+    for (int k = lane; k < K; k += kWarp) sum = fmaf(a[k], xs[k], sum);
     sum = warp_sum(sum);
-    mag = warp_sum(mag);
-    if (lane == 0) {
-      if (!(mag < 0.5f * FLT_MAX)) {  // could overflow (or NaN): sequential order
-        sum = 0.0f;
-        for (int k = 0; k < K; ++k) sum = fmaf(a[k], xs[k], sum);
-      }
-      y[row] = sum;
-    }
+    if (lane == 0) y[row] = sum;
   }
 }
 

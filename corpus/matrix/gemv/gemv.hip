@@ -4,13 +4,8 @@
 // lane keeps an FMA partial sum, and the partials are combined with __shfl_down over warpSize
 // lanes. x is staged once per workgroup in LDS. 4 wavefronts per workgroup, the grid strides over
 // the rows, so any M and K work.
-// Split-K reduction reorders the sum, which is harmless unless partial sums can overflow f32. Each
-// lane therefore also accumulates sum |a*x|; when the row's total is not below FLT_MAX / 2 (huge
-// inputs), lane 0 recomputes that row sequentially with fmaf, which gives inf/NaN exactly as the
-// plain sequential loop does.
 #include <hip/hip_runtime.h>
 
-#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 
@@ -44,21 +39,10 @@ __global__ void __launch_bounds__(kWave * kWavesPerBlock)
   const int waves = blockDim.x / warpSize;
   for (int row = blockIdx.x * waves + wave; row < M; row += gridDim.x * waves) {
     const float* a = A + (size_t)row * K;
-    float sum = 0.0f, mag = 0.0f;
-    for (int k = lane; k < K; k += warpSize) {
-      const float av = a[k], xv = xs[k];
-      sum = fmaf(av, xv, sum);
-      mag = fmaf(fabsf(av), fabsf(xv), mag);
-    }
+    float sum = 0.0f;
+    for (int k = lane; k < K; k += warpSize) sum = fmaf(a[k], xs[k], sum);
     sum = wave_sum(sum);
-    mag = wave_sum(mag);
-    if (lane == 0) {
-      if (!(mag < 0.5f * FLT_MAX)) {  // could overflow (or NaN): sequential order
-        sum = 0.0f;
-        for (int k = 0; k < K; ++k) sum = fmaf(a[k], xs[k], sum);
-      }
-      y[row] = sum;
-    }
+    if (lane == 0) y[row] = sum;
   }
 }
 
