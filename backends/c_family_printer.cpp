@@ -914,8 +914,7 @@ void CFamilyPrinter::printGlobal(const GlobalVar &g) {
 std::string CFamilyPrinter::includesBlock() const {
   if (executing()) {
     // The executor header stands in for the whole SDK; the program's other headers stay.
-    static const char *kExecutorHeaders[] = {"xpile_cuda.h", "xpile_hip.h", "xpile_bang.h", "xpile_cpu.h", "xpile_cpu.h"};
-    std::string s = std::string("#include \"") + kExecutorHeaders[static_cast<int>(target_)] + "\"\n";
+    std::string s = std::string("#include \"") + executorHeader(target_) + "\"\n";
     for (const auto &inc : module_.includes)
       if (!isDialectHeader(inc.header))
         s += "#include " + (inc.angled ? "<" + inc.header + ">" : "\"" + inc.header + "\"") + "\n";

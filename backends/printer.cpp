@@ -14,6 +14,16 @@ PrintResult printModule(const ast::Module &m, ast::Dialect target, const PrintOp
   return r;
 }
 
+const char *executorHeader(ast::Dialect d) {
+  switch (d) {
+  case ast::Dialect::CUDA: return "xpile_cuda.h";
+  case ast::Dialect::HIP: return "xpile_hip.h";
+  case ast::Dialect::BANG: return "xpile_bang.h";
+  case ast::Dialect::VNNI: case ast::Dialect::C: return "xpile_cpu.h";
+  }
+  return "xpile_cpu.h";
+}
+
 std::string kernelInfoName(const std::string &kernel, const std::vector<std::string> &templateArgs) {
   // A qualified kernel (`minidl::k`) has its KernelInfo in the same namespace.
   size_t sep = kernel.rfind("::");

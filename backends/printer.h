@@ -34,6 +34,9 @@ struct PrintOptions {
   bool renameMain = false;       // with forExecution
 };
 
+// The executor header a dialect's programs include when printed for execution ("xpile_cuda.h").
+const char *executorHeader(ast::Dialect d);
+
 // The name of the KernelInfo constant the execution printing emits for a kernel (or one template
 // instance of it): `xpile_kernel_info_k`, `xpile_kernel_info_k_16_float`.
 std::string kernelInfoName(const std::string &kernel, const std::vector<std::string> &templateArgs);

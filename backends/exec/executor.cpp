@@ -236,8 +236,9 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
   }
   CompileOptions copts;
   copts.flags = dialectFlags(m.dialect);
-  static const char *kRuntimeHeaders[] = {"xpile_cuda.h", "xpile_hip.h", "xpile_bang.h", "", ""};
-  copts.precompiledRuntime = kRuntimeHeaders[static_cast<int>(m.dialect)];
+  // The GPU and MLU runtimes are large enough to be worth precompiling; the CPU one is not.
+  if (m.dialect == ast::Dialect::CUDA || m.dialect == ast::Dialect::HIP || m.dialect == ast::Dialect::BANG)
+    copts.precompiledRuntime = backends::executorHeader(m.dialect);
   std::string base = llvm::sys::path::filename(m.sourceFile).str();
   if (m.isCxx) {
     copts.displayName = base + ".exec.cpp";
