@@ -8,6 +8,7 @@
 //   - run options read once from the environment (XPILE_* variables, set by xpile's sandbox).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -143,6 +144,7 @@ public:
   void add(const void *base, size_t bytes, std::string label = {}) {
     std::lock_guard<std::mutex> lock(mu_);
     allocs_.push_back({static_cast<const char *>(base), bytes, std::move(label)});
+    ++generation_;
   }
 
   void remove(const void *base) {
@@ -150,9 +152,14 @@ public:
     for (size_t i = 0; i < allocs_.size(); ++i)
       if (allocs_[i].base == base) {
         allocs_.erase(allocs_.begin() + static_cast<std::ptrdiff_t>(i));
+        ++generation_;
         return;
       }
   }
+
+  // Changes whenever an allocation is added or removed: an Allocation pointer obtained under the
+  // same generation is still valid.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // The allocation containing [p, p + bytes), or nullptr.
   const Allocation *find(const void *p, size_t bytes = 1) const {
@@ -176,6 +183,7 @@ public:
 private:
   mutable std::mutex mu_;
   std::vector<Allocation> allocs_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 // Emulated device memory: 64-byte aligned, registered, and filled with a recognisable pattern
@@ -195,6 +203,16 @@ inline void deviceFree(void *p) {
   std::free(p);
 }
 
+// The fault of a checked access, out of line: the check itself stays small enough to inline.
+[[noreturn]] __attribute__((noinline, cold)) inline void outOfBounds(const Allocation &home, const char *addr,
+                                                                     size_t elementBytes, const char *what, int line) {
+  long long elemIndex = static_cast<long long>(addr - home.base) / static_cast<long long>(elementBytes);
+  fault(Fault::OutOfBounds, std::string("access ") + what + " at line " + std::to_string(line) + ": element " +
+                                std::to_string(elemIndex) + " of buffer '" + (home.label.empty() ? "?" : home.label) +
+                                "' (" + std::to_string(home.bytes / elementBytes) + " elements of " +
+                                std::to_string(elementBytes) + " bytes)");
+}
+
 // A checked element access: `XPILE_AT(ptr, i)` is `ptr[i]`, faulting with a clear message when
 // bounds checking is on and ptr + i is outside every registered allocation. Pointers that do not
 // point into any registered allocation at all (host objects, stack arrays) are not checked.
@@ -203,15 +221,24 @@ template <typename T> inline T &checkedAt(T *ptr, long long index, const char *w
     Registry &r = Registry::get();
     // Addresses only: a C-style cast drops const/volatile (`volatile float *sdata` is common).
     const char *base = (const char *)(ptr);
-    if (const Allocation *home = r.owner(base)) {
+    // Every access of a kernel goes through here: the allocation found last on this OS thread is
+    // reused while no allocation has been added or removed, so the registry's lock and search are
+    // paid once per buffer, not once per element.
+    struct LastHit {
+      uint64_t generation = ~uint64_t(0);
+      const Allocation *alloc = nullptr;
+    };
+    static thread_local LastHit last;
+    uint64_t generation = r.generation();
+    const Allocation *home = last.alloc;
+    if (last.generation != generation || !home || base < home->base || base >= home->base + home->bytes) {
+      home = r.owner(base);
+      last = {generation, home};
+    }
+    if (home) {
       const char *addr = base + index * static_cast<long long>(sizeof(T));
-      if (addr < home->base || addr + sizeof(T) > home->base + home->bytes) {
-        long long elemIndex = static_cast<long long>((addr - home->base)) / static_cast<long long>(sizeof(T));
-        fault(Fault::OutOfBounds,
-              std::string("access ") + what + " at line " + std::to_string(line) + ": element " +
-                  std::to_string(elemIndex) + " of buffer '" + (home->label.empty() ? "?" : home->label) + "' (" +
-                  std::to_string(home->bytes / sizeof(T)) + " elements of " + std::to_string(sizeof(T)) + " bytes)");
-      }
+      if (addr < home->base || addr + sizeof(T) > home->base + home->bytes)
+        outOfBounds(*home, addr, sizeof(T), what, line);
     }
   }
   return ptr[index];
