@@ -173,11 +173,7 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
                                                     : backends::HarnessRequest::Mode::Entry;
     hr.name = req.name;
     backends::HarnessMain main = backends::harnessMain(m, hr);
-    if (!main.target) {
-      out.setupError = main.error;
-      return out;
-    }
-    if (main.code.empty()) {
+    if (main.code.empty()) {  // no target, or a parameter --arg cannot supply
       out.setupError = main.error;
       return out;
     }
