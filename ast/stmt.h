@@ -119,6 +119,9 @@ struct For : Stmt {
   std::string parallelClauses;        // OpenMP clauses as written ("collapse(2) schedule(static)")
   std::optional<ParallelAxis> boundAxis;  // set by loop bind: the axis this loop is mapped onto
   int boundDim = 0;
+  // Iterations are known to be independent by construction (a recovered grid or thread loop, an
+  // OpenMP `parallel for`), so loop bind may map the loop onto a parallel axis without analysis.
+  bool independent = false;
   StmtPtr body;
   For() : Stmt(Kind) {}
 };
