@@ -26,18 +26,15 @@ std::string describeMismatch(const std::string &what, DType type, uint64_t eleme
   return os.str();
 }
 
-// One run of each program with the same request but for the kernel name.
-bool runBoth(const ast::Module &a, const ast::Module &b, RunRequest request, const std::string &nameInB,
+// One run of each program, side by side (each in its own work directory and process).
+bool runBoth(const ast::Module &a, RunRequest requestA, const ast::Module &b, RunRequest requestB,
              const VerifyOptions &o, const std::string &work, RunOutcome &outA, RunOutcome &outB, Verdict &v) {
-  RunRequest requestB = request;
-  requestB.name = nameInB;
-  request.workDir = work + "/a";
+  requestA.workDir = work + "/a";
   requestB.workDir = work + "/b";
-  llvm::sys::fs::create_directories(request.workDir);
+  llvm::sys::fs::create_directories(requestA.workDir);
   llvm::sys::fs::create_directories(requestB.workDir);
-  // The two programs compile and run side by side (each in its own work directory and process).
   auto futureB = std::async(std::launch::async, [&] { return runProgram(b, requestB); });
-  outA = runProgram(a, request);
+  outA = runProgram(a, requestA);
   outB = futureB.get();
   for (auto [name, out] : {std::pair<std::string, RunOutcome *>{o.nameA, &outA}, {o.nameB, &outB}}) {
     if (!out->ran()) {
@@ -52,34 +49,52 @@ bool runBoth(const ast::Module &a, const ast::Module &b, RunRequest request, con
   return true;
 }
 
+// Random buffers of `request` become files under `inputs` (seeded by `run`, or edge values), so
+// both programs read identical data; equal specs give equal bytes.
+bool materializeInputs(RunRequest &request, unsigned run, bool edge, const std::string &inputs, std::string &error) {
+  for (size_t k = 0; k < request.args.size(); ++k) {
+    ArgSpec &spec = request.args[k];
+    if (spec.kind != ArgSpec::Kind::Buffer || spec.init != ArgSpec::Init::Random) continue;
+    std::vector<uint8_t> data = edge ? edgeValueBuffer(spec.type, spec.count, spec.seed)
+                                     : randomBuffer(spec.type, spec.count, spec.seed + run);
+    std::string path = inputs + "/arg" + std::to_string(k) + ".bin";
+    if (!writeRawFile(path, data, &error)) return false;
+    spec.init = ArgSpec::Init::File;
+    spec.path = path;
+  }
+  return true;
+}
+
 }  // namespace
 
 Verdict verifyWithArguments(const ast::Module &a, const ast::Module &b, const RunRequest &base,
                             const std::string &nameInB, const VerifyOptions &o, const std::string &work) {
+  RunRequest requestB = base;
+  requestB.name = nameInB;
+  return verifyRequests(a, base, b, requestB, o, work);
+}
+
+Verdict verifyRequests(const ast::Module &a, const RunRequest &baseA, const ast::Module &b, const RunRequest &baseB,
+                       const VerifyOptions &o, const std::string &work) {
   Verdict v;
   unsigned runs = o.seeds + 1;  // seeds, then edge values
   for (unsigned run = 0; run < runs; ++run) {
     bool edge = run == o.seeds;
-    RunRequest request = base;
+    RunRequest requestA = baseA, requestB = baseB;
     std::string inputs = work + "/inputs" + std::to_string(run);
-    llvm::sys::fs::create_directories(inputs);
-    // Identical inputs for both programs: generated once, passed as files.
-    for (size_t k = 0; k < request.args.size(); ++k) {
-      ArgSpec &spec = request.args[k];
-      if (spec.kind != ArgSpec::Kind::Buffer || spec.init != ArgSpec::Init::Random) continue;
-      std::vector<uint8_t> data = edge ? edgeValueBuffer(spec.type, spec.count, spec.seed)
-                                       : randomBuffer(spec.type, spec.count, spec.seed + run);
-      std::string path = inputs + "/arg" + std::to_string(k) + ".bin", error;
-      if (!writeRawFile(path, data, &error)) {
-        v.message = error;
-        return v;
-      }
-      spec.init = ArgSpec::Init::File;
-      spec.path = path;
-    }
+    llvm::sys::fs::create_directories(inputs + "/a");
+    llvm::sys::fs::create_directories(inputs + "/b");
+    if (!materializeInputs(requestA, run, edge, inputs + "/a", v.message) ||
+        !materializeInputs(requestB, run, edge, inputs + "/b", v.message))
+      return v;
     RunOutcome outA, outB;
-    if (!runBoth(a, b, request, nameInB, o, work + "/run" + std::to_string(run), outA, outB, v)) return v;
-    for (size_t i = 0; i < outA.buffers.size() && i < outB.buffers.size(); ++i) {
+    if (!runBoth(a, requestA, b, requestB, o, work + "/run" + std::to_string(run), outA, outB, v)) return v;
+    if (outA.buffers.size() != outB.buffers.size()) {
+      v.message = o.nameA + " has " + std::to_string(outA.buffers.size()) + " buffer arguments, " + o.nameB + " " +
+                  std::to_string(outB.buffers.size());
+      return v;
+    }
+    for (size_t i = 0; i < outA.buffers.size(); ++i) {
       std::vector<uint8_t> da, db;
       std::string error;
       if (!readRawFile(outA.buffers[i].path, da, &error) || !readRawFile(outB.buffers[i].path, db, &error)) {
@@ -88,7 +103,7 @@ Verdict verifyWithArguments(const ast::Module &a, const ast::Module &b, const Ru
       }
       const OutputBuffer &buf = outA.buffers[i];
       if (auto m = compareBuffers(buf.type, da, db, toleranceFor(buf.type, o))) {
-        const ast::Function *f = a.findFunction(base.name);
+        const ast::Function *f = a.findFunction(baseA.name);
         std::string param = f && buf.position < static_cast<int>(f->params.size()) ? " ('" + f->params[buf.position].name + "')" : "";
         v.message = describeMismatch("argument " + std::to_string(buf.position) + param, buf.type, buf.count, *m) +
                     (edge ? " with edge-value inputs" : " with seed " + std::to_string(run + 1));
@@ -133,7 +148,7 @@ Verdict verifyWholePrograms(const ast::Module &a, const ast::Module &b, const Ru
   RunRequest request = base;
   request.trace = true;
   RunOutcome outA, outB;
-  if (!runBoth(a, b, request, request.name, o, work, outA, outB, v)) return v;
+  if (!runBoth(a, request, b, request, o, work, outA, outB, v)) return v;
   std::vector<TraceEntry> ta = readTrace(outA.traceDir), tb = readTrace(outB.traceDir);
   if (ta.empty() && tb.empty()) {
     v.message = "neither program launched a kernel on device buffers; nothing to compare";

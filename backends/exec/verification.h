@@ -29,6 +29,12 @@ struct Verdict {
 Verdict verifyWithArguments(const ast::Module &a, const ast::Module &b, const RunRequest &request,
                             const std::string &nameInB, const VerifyOptions &options, const std::string &workDir);
 
+// The general form: each program with its own request (e.g. a kernel launched with a grid in A, the
+// host function loop recovery made of it in B, with the grid as leading scalar arguments). Buffer
+// arguments must appear in the same order with the same specs in both requests.
+Verdict verifyRequests(const ast::Module &a, const RunRequest &requestA, const ast::Module &b,
+                       const RunRequest &requestB, const VerifyOptions &options, const std::string &workDir);
+
 Verdict verifyWholePrograms(const ast::Module &a, const ast::Module &b, const RunRequest &request,
                             const VerifyOptions &options, const std::string &workDir);
 
