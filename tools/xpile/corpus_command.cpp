@@ -5,6 +5,7 @@
 #include "frontends/frontend.h"
 #include "tools/xpile/command_line.h"
 #include "tools/xpile/corpus_manifest.h"
+#include "tools/xpile/corpus_translation.h"
 #include "tools/xpile/work_dir.h"
 
 #include <llvm/Support/FileSystem.h>
@@ -35,6 +36,20 @@ static cl::opt<unsigned> corpusSeeds("seeds", cl::desc("Random inputs per check 
                                      cl::value_desc("n"), cl::init(1), cl::sub(corpusCommand));
 static cl::opt<unsigned> jobs("j", cl::desc("Checks run in parallel (default: number of CPUs)"), cl::value_desc("n"),
                               cl::init(0), cl::sub(corpusCommand));
+static cl::opt<bool> translate("translate",
+                               cl::desc("Translate every operator in each of the 12 directions among cuda, hip, vnni "
+                                        "and c; compile each output with the real compiler and verify it against its "
+                                        "source; print direction x compile % x computation %"),
+                               cl::sub(corpusCommand));
+static cl::list<std::string> directionFilter("direction", cl::desc("--translate: only this direction (repeatable)"),
+                                             cl::value_desc("from:to"), cl::sub(corpusCommand));
+static cl::opt<unsigned> shapesPerEntry("shapes", cl::desc("--translate: verify on the N smallest shapes of each entry "
+                                                           "(default: all)"),
+                                        cl::value_desc("n"), cl::init(0), cl::sub(corpusCommand));
+static cl::opt<bool> noCompile("no-compile", cl::desc("--translate: do not run the real compilers"),
+                               cl::sub(corpusCommand));
+static cl::opt<std::string> keepDir("keep", cl::desc("--translate: write every translated file into DIR"),
+                                    cl::value_desc("dir"), cl::sub(corpusCommand));
 static cl::opt<bool> corpusJson("json", cl::desc("Print the table as JSON"), cl::sub(corpusCommand));
 
 namespace {
@@ -75,6 +90,18 @@ int runCorpus() {
   if (ops.empty()) {
     llvm::errs() << "xpile: error: no operators found under '" << root << "'\n";
     return 1;
+  }
+
+  if (translate) {
+    CorpusTranslationOptions options;
+    options.directions.assign(directionFilter.begin(), directionFilter.end());
+    options.operators.assign(onlyOperators.begin(), onlyOperators.end());
+    options.shapesPerEntry = shapesPerEntry;
+    options.jobs = jobs;
+    options.compile = !noCompile;
+    options.json = corpusJson;
+    options.keepDir = keepDir;
+    return runCorpusTranslation(ops, options);
   }
 
   if (!check) {

@@ -14,19 +14,21 @@ cl::SubCommand verifyCommand("verify", "Run two programs on identical inputs and
 static cl::OptionCategory runCategory("Run options");
 
 #define XPILE_RUN_AND_VERIFY cl::cat(runCategory), cl::sub(runCommand), cl::sub(verifyCommand)
+// What to run is also how `translate` verifies its output against its input.
+#define XPILE_RUN_VERIFY_TRANSLATE XPILE_RUN_AND_VERIFY, cl::sub(translateCommand)
 
 static cl::opt<std::string> kernelName("kernel", cl::desc("Launch this kernel (a template instance as 'k<16>')"),
-                                       cl::value_desc("name"), XPILE_RUN_AND_VERIFY);
+                                       cl::value_desc("name"), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> kernelNameB("kernel-b", cl::desc("verify: the kernel's name in the second file, when it differs"),
                                         cl::value_desc("name"), cl::cat(runCategory), cl::sub(verifyCommand));
 static cl::opt<std::string> entryName("entry", cl::desc("Call this host function (default: the program's main)"),
-                                      cl::value_desc("name"), XPILE_RUN_AND_VERIFY);
+                                      cl::value_desc("name"), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> gridFlag("grid", cl::desc("CUDA/HIP grid: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
-                                     XPILE_RUN_AND_VERIFY);
+                                     XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> blockFlag("block", cl::desc("CUDA/HIP block: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
-                                      XPILE_RUN_AND_VERIFY);
+                                      XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<uint64_t> sharedFlag("shared", cl::desc("CUDA/HIP dynamic shared memory per block, in bytes"),
-                                    cl::value_desc("bytes"), cl::init(0), XPILE_RUN_AND_VERIFY);
+                                    cl::value_desc("bytes"), cl::init(0), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> taskDimFlag("task-dim", cl::desc("BANG task dimension: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
                                         XPILE_RUN_AND_VERIFY);
 static cl::opt<std::string> taskTypeFlag("task-type", cl::desc("BANG task type: block, union1, union2, union4, union8, union16"),
@@ -34,15 +36,15 @@ static cl::opt<std::string> taskTypeFlag("task-type", cl::desc("BANG task type: 
 static cl::list<std::string> argFlags("arg",
                                       cl::desc("An argument, in parameter order: TYPE[COUNT]:rand[:SEED], TYPE[COUNT]:zeros, "
                                                "TYPE[COUNT]:file=PATH, or TYPE:VALUE (types f64 f32 f16 bf16 i64 i32 i16 i8 u8)"),
-                                      cl::value_desc("spec"), XPILE_RUN_AND_VERIFY);
+                                      cl::value_desc("spec"), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<double> timeoutFlag("timeout", cl::desc("Wall-clock limit for each run, in seconds (default 10)"),
-                                   cl::value_desc("seconds"), cl::init(10), XPILE_RUN_AND_VERIFY);
+                                   cl::value_desc("seconds"), cl::init(10), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<unsigned> memoryFlag("memory-limit", cl::desc("Address-space limit for each run, in GiB (default 16)"),
-                                    cl::value_desc("GiB"), cl::init(16), XPILE_RUN_AND_VERIFY);
+                                    cl::value_desc("GiB"), cl::init(16), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<bool> noBoundsCheck("no-bounds-check", cl::desc("Do not bounds-check device memory accesses (faster)"),
                                    XPILE_RUN_AND_VERIFY);
 static cl::opt<int> warpSizeFlag("warp-size", cl::desc("Warp size for CUDA/HIP kernels: 32 or 64 (default: CUDA 32, HIP 64)"),
-                                 cl::value_desc("n"), cl::init(0), XPILE_RUN_AND_VERIFY);
+                                 cl::value_desc("n"), cl::init(0), XPILE_RUN_VERIFY_TRANSLATE);
 
 static cl::opt<bool> bangStrict("bang-strict", cl::desc("BANG: enforce the MLU270-class alignment rules of the intrinsics"),
                                 XPILE_RUN_AND_VERIFY);
@@ -50,6 +52,7 @@ static cl::opt<std::string> deviceFlag("device", cl::desc("Where to run: cpu (xp
                                                           "NVIDIA GPU through nvcc; CUDA only)"),
                                        cl::value_desc("cpu|gpu"), cl::init("cpu"), XPILE_RUN_AND_VERIFY);
 
+#undef XPILE_RUN_VERIFY_TRANSLATE
 #undef XPILE_RUN_AND_VERIFY
 
 static bool parseDims(const std::string &flag, const std::string &text, unsigned dims[3]) {

@@ -1,12 +1,22 @@
-// `xpile translate FILE --to DIALECT [-o OUT] [--report R.json]`: parse, (translate), print.
-// Today only the identity direction exists; other directions are refused with a clear error until
-// the pass pipeline lands, never faked.
+// `xpile translate FILE --to DIALECT [-o OUT]`: parse, run the direction's passes (each verified
+// against the program before it on the executors), print for the target, verify the output against
+// the input, write the output, its launch sidecar and (on request) a report and a per-pass trace.
+//
+// Exit status: 0 only when the output is complete and verified (or --no-verify was given); 1 when a
+// pass could not translate the input (nothing written) or the output could not be verified (the
+// output is written, with an error saying what was not verified and why).
+#include "ast/visitor.h"
 #include "backends/printer.h"
+#include "passes/translation_plan.h"
 #include "tools/xpile/command_line.h"
 #include "tools/xpile/output_file.h"
+#include "tools/xpile/translation_verification.h"
+#include "tools/xpile/work_dir.h"
 
 #include <llvm/Support/raw_ostream.h>
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
 
 namespace xpile::tools {
 
@@ -21,13 +31,94 @@ static cl::opt<std::string> targetDialect("to", cl::desc("Target dialect: cuda, 
 static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout, the default)"),
                                        cl::value_desc("file"), cl::init("-"), cl::cat(translateCategory),
                                        cl::sub(translateCommand));
-static cl::opt<std::string> reportPath("report", cl::desc("Write a JSON summary (dialects, spans carried unchanged)"),
+static cl::opt<std::string> reportPath("report",
+                                       cl::desc("Write a JSON summary: pass sequence, per-pass verification, times, "
+                                                "spans carried unchanged"),
                                        cl::value_desc("file.json"), cl::cat(translateCategory),
                                        cl::sub(translateCommand));
-static cl::opt<bool> quiet("quiet", cl::desc("Do not list the spans carried unchanged on stderr"),
+static cl::opt<std::string> traceDir("trace", cl::desc("Write the program after each pass, and log.json, into DIR"),
+                                     cl::value_desc("dir"), cl::cat(translateCategory), cl::sub(translateCommand));
+static cl::opt<bool> noVerify("no-verify", cl::desc("Do not run the programs to verify the translation"),
+                              cl::cat(translateCategory), cl::sub(translateCommand));
+static cl::opt<bool> verifyFinalOnly("verify-final-only",
+                                     cl::desc("Verify only the output against the input, not every pass"),
+                                     cl::cat(translateCategory), cl::sub(translateCommand));
+static cl::opt<std::string> launchFlag("launch",
+                                       cl::desc("The source kernel's launch: grid=X,Y,Z;block=X,Y,Z[;shared=BYTES] "
+                                                "(inferred from __launch_bounds__ when absent)"),
+                                       cl::value_desc("config"), cl::cat(translateCategory),
+                                       cl::sub(translateCommand));
+static cl::opt<std::string> routeFlag("route",
+                                      cl::desc("auto (default): direct when the dialects allow it, else through C; "
+                                               "direct; via-c"),
+                                      cl::value_desc("route"), cl::init("auto"), cl::cat(translateCategory),
+                                      cl::sub(translateCommand));
+static cl::opt<bool> quiet("quiet", cl::desc("No notes on stderr (spans carried unchanged, passes run)"),
                            cl::cat(translateCategory), cl::sub(translateCommand));
 static cl::opt<bool> noFormat("no-format", cl::desc("Do not run clang-format over the output"),
                               cl::cat(translateCategory), cl::sub(translateCommand));
+
+namespace {
+
+std::string locationOr(const ast::SourceLoc &loc, const std::string &fallback) {
+  return loc.valid() ? loc.str() : fallback + ":1:1";
+}
+
+void printDiagnostics(const passes::PassRecord &record) {
+  for (const auto &d : record.diagnostics) {
+    if (quiet && d.severity == passes::Severity::Note) continue;
+    llvm::errs() << locationOr(d.loc, translateInput) << ": " << passes::severityName(d.severity) << ": "
+                 << d.message << " [" << record.name << "]\n";
+  }
+}
+
+nlohmann::json dims(const unsigned d[3]) { return nlohmann::json::array({d[0], d[1], d[2]}); }
+
+// An integer launch dimension as a number, anything else as "computed by the host code".
+nlohmann::json configDims(const ast::ExprPtr &e) {
+  if (auto lit = e ? e->as<ast::IntLit>() : nullptr) return nlohmann::json::array({lit->value, 1, 1});
+  return "computed by the host code";
+}
+
+// What a tool needs to run the output: for GPU targets the kernel and its launch, for CPU targets
+// the entry function.
+nlohmann::json launchSidecar(const ast::Module &out, const std::optional<exec::LaunchSpec> &sourceLaunch,
+                             const std::string &sourceKernel, const std::string &entry) {
+  bool gpu = out.dialect == ast::Dialect::CUDA || out.dialect == ast::Dialect::HIP;
+  if (!gpu) {
+    std::string name = !entry.empty() ? entry : sourceKernel;
+    if (name.empty())
+      for (const auto &item : out.items)
+        if (auto f = std::get_if<ast::Function>(&item); f && f->body && !f->isStatic && f->name != "main") name = f->name;
+    return {{"entry", name}};
+  }
+  const ast::Function *k = sourceKernel.empty() ? nullptr : out.findFunction(sourceKernel);
+  if (k && k->kind == ast::FunctionKind::Kernel && sourceLaunch)
+    return {{"kernel", sourceKernel}, {"grid", dims(sourceLaunch->grid)}, {"block", dims(sourceLaunch->block)}};
+  // A host wrapper launches the kernels: name it, and each launch it makes.
+  nlohmann::json launches = nlohmann::json::array();
+  struct Finder : ast::IRVisitor {
+    nlohmann::json *out;
+    void visitLaunch(const ast::Launch &l) override {
+      out->push_back({{"kernel", l.kernel}, {"grid", configDims(l.config.grid)}, {"block", configDims(l.config.block)}});
+      ast::IRVisitor::visitLaunch(l);
+    }
+  } finder;
+  finder.out = &launches;
+  std::string wrapper = !sourceKernel.empty() ? sourceKernel : entry;
+  for (const auto &item : out.items)
+    if (auto f = std::get_if<ast::Function>(&item); f && f->body && f->kind == ast::FunctionKind::Host) {
+      size_t before = launches.size();
+      finder.visit(*f);
+      if (launches.size() > before && wrapper.empty()) wrapper = f->name;
+    }
+  nlohmann::json j = launches.empty() ? nlohmann::json::object() : launches[0];
+  if (!wrapper.empty()) j["host_wrapper"] = wrapper;
+  if (launches.size() > 1) j["launches"] = launches;
+  return j;
+}
+
+}  // namespace
 
 int runTranslate() {
   auto target = ast::dialectFromName(targetDialect);
@@ -36,45 +127,136 @@ int runTranslate() {
                  << "' (expected cuda, hip, bang, vnni or c)\n";
     return 2;
   }
+  if (routeFlag != "auto" && routeFlag != "direct" && routeFlag != "via-c") {
+    llvm::errs() << "xpile: error: --route must be auto, direct or via-c\n";
+    return 2;
+  }
   std::optional<ast::Module> module = parseInput(translateInput);
   if (!module) return 1;
-  if (module->dialect != *target) {
-    llvm::errs() << translateInput << ":1:1: error: translation from " << ast::dialectName(module->dialect) << " to "
-                 << ast::dialectName(*target)
-                 << " is not implemented yet; only the identity direction (--to "
-                 << ast::dialectName(module->dialect) << ") is available\n";
+  const ast::Module &input = *module;
+
+  passes::Route route = routeFlag == "via-c" ? passes::Route::ViaC : passes::Route::Direct;
+  passes::TranslationPlan plan = passes::planTranslation(input.dialect, *target, route);
+  if (!plan.error.empty()) {
+    llvm::errs() << translateInput << ":1:1: error: " << plan.error << "\n";
     return 1;
   }
 
-  backends::PrintOptions opts;
-  opts.format = !noFormat;
-  backends::PrintResult printed = backends::printModule(*module, *target, opts);
-  for (const auto &e : printed.errors)
-    llvm::errs() << (e.loc.valid() ? e.loc.str() : translateInput + ":1:1") << ": error: " << e.message << "\n";
+  WorkDir work;
+  TranslationVerification verification;
+  if (!noVerify && !translationVerification(input, translateInput, launchFlag, work.path(), verification)) return 2;
+  passes::PipelineOptions options;
+  options.verification = noVerify ? std::nullopt : verification.plan;
+  options.verifyEachPass = !verifyFinalOnly;
+  options.traceDir = traceDir;
+  bool progress = !quiet && isatty(STDERR_FILENO);
+  options.progress = [&](const std::string &pass) {
+    if (progress) llvm::errs() << "\r\x1b[2K" << "translating: " << pass;
+  };
+  if (!quiet && !verification.inferredLaunchNote.empty())
+    llvm::errs() << translateInput << ":1:1: note: " << verification.inferredLaunchNote << "\n";
+
+  passes::PipelineResult result = passes::runPipeline(input, *target, plan.steps, options);
+  nlohmann::json attempts = nlohmann::json::array();
+  auto recordAttempt = [&](const passes::TranslationPlan &p, const passes::PipelineResult &r) {
+    nlohmann::json passesJson = nlohmann::json::array();
+    for (const auto &rec : r.passes) passesJson.push_back(passes::toJson(rec));
+    attempts.push_back({{"route", passes::routeName(p.route)}, {"passes", passesJson}, {"ok", r.ok}});
+  };
+  recordAttempt(plan, result);
+  // The direct route keeps kernels as written; when it cannot, the route through C is always correct.
+  if (!result.ok && plan.route == passes::Route::Direct && routeFlag == "auto") {
+    for (const auto &rec : result.passes) printDiagnostics(rec);
+    if (!quiet)
+      llvm::errs() << translateInput << ":1:1: note: the direct route failed; translating through sequential C\n";
+    plan = passes::planTranslation(input.dialect, *target, passes::Route::ViaC);
+    result = passes::runPipeline(input, *target, plan.steps, options);
+    recordAttempt(plan, result);
+  }
+  if (progress) llvm::errs() << "\r\x1b[2K";
+  for (const auto &rec : result.passes) printDiagnostics(rec);
+
+  bool applied = std::all_of(result.passes.begin(), result.passes.end(), [](const auto &r) { return r.applied; });
+  if (!applied) {
+    llvm::errs() << translateInput << ":1:1: error: cannot translate from " << ast::dialectName(input.dialect)
+                 << " to " << ast::dialectName(*target) << "; nothing written\n";
+    return 1;
+  }
+
+  backends::PrintOptions printOptions;
+  printOptions.format = !noFormat;
+  backends::PrintResult printed = backends::printModule(result.module, *target, printOptions);
+  for (const auto &e : printed.errors) llvm::errs() << locationOr(e.loc, translateInput) << ": error: " << e.message << "\n";
   if (!printed.ok()) return 1;
 
-  auto carried = module->carriedSpans();
-  // Preprocessor directives are carried on purpose; code the model does not understand is worth a note.
+  auto carried = result.module.carriedSpans();
   if (!quiet)
     for (const auto &span : carried)
       if (span.reason != "preprocessor directive")
         llvm::errs() << span.loc.str() << ": note: carried unchanged (" << span.reason << ")\n";
+
+  // What was verified, said plainly.
+  bool verified = false;
+  std::string verificationText;
+  if (noVerify) {
+    verificationText = "not verified (--no-verify)";
+  } else if (!verification.plan) {
+    verificationText = "not verified: " + verification.why;
+  } else if (plan.steps.empty()) {
+    verified = true;
+    verificationText = "identity translation (parse and print)";
+  } else {
+    for (const auto &rec : result.passes)
+      if (rec.verification == passes::VerifyStatus::Failed)
+        verificationText = "pass '" + rec.name + "' changed the result: " + rec.verdict;
+    if (verificationText.empty()) {
+      verified = result.verification == passes::VerifyStatus::Passed;
+      verificationText = verified ? "verified (" + verification.plan->what + "): " + result.verdict
+                                  : "not verified: " + result.verdict;
+    }
+  }
+  if (!verified && !noVerify)
+    llvm::errs() << translateInput << ":1:1: error: output " << verificationText << "\n";
+  else if (!quiet && !noVerify && !plan.steps.empty())
+    llvm::errs() << translateInput << ":1:1: note: " << verificationText << "\n";
+
+  if (!writeOutput(outputPath, printed.code, translateInput)) return 1;
+  std::string kernelName, entryName;
+  if (verification.plan && verification.launch) {
+    if (auto r = verification.plan->requestFor(input)) kernelName = r->name;
+  } else if (verification.plan) {
+    if (auto r = verification.plan->requestFor(input)) entryName = r->name;
+  }
+  if (outputPath != "-") {
+    nlohmann::json sidecar = launchSidecar(result.module, verification.launch, kernelName, entryName);
+    if (!writeOutput(outputPath + ".launch.json", sidecar.dump(2) + "\n", translateInput)) return 1;
+  }
 
   if (!reportPath.empty()) {
     nlohmann::json spans = nlohmann::json::array();
     for (const auto &span : carried)
       spans.push_back({{"file", span.loc.file}, {"line", span.loc.line}, {"column", span.loc.column},
                        {"reason", span.reason}, {"text", span.text}});
+    nlohmann::json passesJson = nlohmann::json::array();
+    double seconds = 0;
+    for (const auto &rec : result.passes) {
+      passesJson.push_back(passes::toJson(rec));
+      seconds += rec.seconds;
+    }
     nlohmann::json report = {{"input", translateInput.getValue()},
-                             {"from", ast::dialectName(module->dialect)},
+                             {"from", ast::dialectName(input.dialect)},
                              {"to", ast::dialectName(*target)},
-                             {"passes", nlohmann::json::array()},
-                             {"verified", false},
-                             {"verification", "not available yet (identity translation: parse and print only)"},
+                             {"route", passes::routeName(plan.route)},
+                             {"passes", passesJson},
+                             {"attempts", attempts},
+                             {"pass_seconds", seconds},
+                             {"verified", verified},
+                             {"verification", verificationText},
+                             {"final_verify_seconds", result.verifySeconds},
                              {"carried_spans", spans}};
     if (!writeOutput(reportPath, report.dump(2) + "\n", translateInput)) return 1;
   }
-  return writeOutput(outputPath, printed.code, translateInput) ? 0 : 1;
+  return verified || noVerify ? 0 : 1;
 }
 
 }  // namespace xpile::tools

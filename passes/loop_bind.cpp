@@ -1,0 +1,708 @@
+#include "passes/loop_bind.h"
+
+#include "ast/visitor.h"
+#include "passes/bind_builders.h"
+#include "passes/buffer_extent.h"
+#include "passes/dependence_analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace xpile::passes {
+namespace {
+
+using namespace ast;
+namespace b = build;
+
+std::vector<StmtPtr> flatten(const StmtPtr &s) {
+  std::vector<StmtPtr> out;
+  if (!s) return out;
+  if (auto *q = s->as<Seq>()) {
+    for (auto &c : q->body) {
+      auto sub = flatten(c);
+      if (c->as<Seq>() && c->as<Seq>()->scoped && sub.size() != 1) {
+        out.push_back(c);
+        continue;
+      }
+      out.insert(out.end(), sub.begin(), sub.end());
+    }
+    return out;
+  }
+  out.push_back(s);
+  return out;
+}
+
+bool containsParallelFor(const StmtPtr &s) {
+  struct V : IRVisitor {
+    bool found = false;
+    void visitFor(const For &f) override {
+      found |= f.forKind == ForKind::Parallel;
+      IRVisitor::visitFor(f);
+    }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+std::set<std::string> varsIn(const ExprPtr &e) {
+  struct V : IRVisitor {
+    std::set<std::string> out;
+    void visitVar(const Var &n) override { out.insert(n.name); }
+  } v;
+  v.visit(e);
+  return v.out;
+}
+
+bool isPtr(const TypePtr &t) { return t && t->kind == Type::Kind::Pointer; }
+
+// ---------------------------------------------------------------------------------------------
+// OpenMP
+
+class OmpBinder {
+public:
+  OmpBinder(const Function &fn, const LoopBindOptions &o, PassContext &ctx) : fn_(fn), o_(o), ctx_(ctx) {}
+  int bound = 0, sequential = 0;
+
+  StmtPtr rebuild(const StmtPtr &s) {
+    if (!s) return s;
+    switch (s->kind) {
+    case StmtKind::Seq: {
+      auto n = std::make_shared<Seq>(*s->as<Seq>());
+      for (auto &c : n->body) c = rebuild(c);
+      return n;
+    }
+    case StmtKind::If: {
+      auto n = std::make_shared<If>(*s->as<If>());
+      n->thenBody = rebuild(n->thenBody);
+      n->elseBody = rebuild(n->elseBody);
+      return n;
+    }
+    case StmtKind::For: {
+      auto &f = *s->as<For>();
+      if (f.forKind == ForKind::Parallel) return s;  // already a parallel region
+      if (f.forKind == ForKind::Serial && !containsParallelFor(f.body)) {
+        LoopDependence d = analyzeLoopDependence(fn_, f);
+        if (d.parallel) {
+          auto n = std::make_shared<For>(f);
+          n->forKind = ForKind::Parallel;
+          if (!o_.ompSchedule.empty()) n->parallelClauses = "schedule(" + o_.ompSchedule + ")";
+          ++bound;
+          return n;
+        }
+        ctx_.note(d.loc.valid() ? d.loc : f.loc, "loop over '" + f.var + "' stays sequential: " + d.reason);
+      }
+      ++sequential;
+      auto n = std::make_shared<For>(f);
+      n->body = rebuild(n->body);
+      return n;
+    }
+    case StmtKind::Loop: {
+      auto n = std::make_shared<Loop>(*s->as<Loop>());
+      n->body = rebuild(n->body);
+      return n;
+    }
+    default: return s;
+    }
+  }
+
+private:
+  const Function &fn_;
+  const LoopBindOptions &o_;
+  PassContext &ctx_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// GPU
+
+struct Nest {
+  const For *outer = nullptr;            // the outermost loop of the nest (the statement replaced)
+  std::vector<const For *> band;         // perfectly nested parallel loops, outermost first
+  std::vector<std::vector<StmtPtr>> pre; // declarations between band[i] and band[i + 1]
+  size_t firstBound = 0;                 // band[firstBound..] are bound to grid axes
+  std::string kernelName;
+};
+
+class GpuBinder {
+public:
+  GpuBinder(Module &m, const Function &fn, const LoopBindOptions &o, PassContext &ctx)
+      : m_(m), fn_(fn), o_(o), ctx_(ctx) {
+    for (auto &p : fn.params) params_[p.name] = p.type;
+    for (auto &item : m.items)
+      if (auto *g = std::get_if<GlobalVar>(&item)) globals_.insert(g->name);
+  }
+
+  std::vector<Function> kernels;
+  std::set<std::string> deviceCallees;
+  int sequentialLoops = 0;
+
+  // Returns the new body, or null on error.
+  StmtPtr run() {
+    collectLocals(fn_.body);
+    find(fn_.body);
+    if (failed_) return nullptr;
+    if (nests_.empty()) return fn_.body;
+    std::set<const Stmt *> regions;
+    for (auto &n : nests_) regions.insert(n.outer);
+    uses_ = analyzeBufferExtents(fn_, &regions);
+    // Device buffers in the entry's parameter order, with the element type unqualified.
+    auto rank = [&](const BufferUse &u) {
+      for (size_t i = 0; i < fn_.params.size(); ++i)
+        if (fn_.params[i].name == u.name) return i;
+      return fn_.params.size();
+    };
+    std::stable_sort(uses_.begin(), uses_.end(), [&](auto &x, auto &y) { return rank(x) < rank(y); });
+    for (auto &u : uses_)
+      if (u.elementType && u.elementType->isConst) {
+        auto t = std::make_shared<Type>(*u.elementType);
+        t->isConst = false;
+        u.elementType = t;
+      }
+    for (auto &u : uses_) {
+      if (!u.isParam) {
+        ctx_.error(u.loc, "a kernel would use '" + u.name + "', which is not a parameter of '" + fn_.name + "'");
+        return nullptr;
+      }
+      if (!u.count) {
+        ctx_.error(u.loc, u.error);
+        return nullptr;
+      }
+    }
+    hostTouchesBuffers_ = hostUsesBuffers(fn_.body, regions);
+    if (hasReturn(fn_.body)) {
+      ctx_.error(fn_.loc, "'" + fn_.name + "' returns early; device buffers would not be released");
+      return nullptr;
+    }
+    for (size_t i = 0; i < nests_.size(); ++i)
+      nests_[i].kernelName = fn_.name + (nests_.size() == 1 ? "_kernel" : "_kernel" + std::to_string(i));
+    for (auto &n : nests_) kernels.push_back(outline(n));
+    if (failed_) return nullptr;
+
+    StmtPtr body = replace(fn_.body);
+    std::vector<StmtPtr> pro, epi;
+    for (auto &u : uses_) {
+      TypePtr elem = u.elementType;
+      pro.push_back(b::decl(devName(u.name), Type::pointerTo(elem), b::var("nullptr", nullptr), fn_.loc));
+      auto alloc = std::make_shared<HostAlloc>();
+      alloc->pointer = b::var(devName(u.name), Type::pointerTo(elem));
+      alloc->bytes = bytes(u);
+      pro.push_back(alloc);
+    }
+    if (!hostTouchesBuffers_) {
+      for (auto &u : uses_)
+        if (needsCopyIn(u)) pro.push_back(copy(u, CopyDirection::HostToDevice));
+      for (auto &u : uses_)
+        if (u.written) epi.push_back(copy(u, CopyDirection::DeviceToHost));
+    }
+    for (auto &u : uses_) {
+      auto f = std::make_shared<HostFree>();
+      f->pointer = b::var(devName(u.name), nullptr);
+      epi.push_back(f);
+    }
+    std::vector<StmtPtr> all = pro;
+    for (auto &s : flatten(body)) all.push_back(s);
+    all.insert(all.end(), epi.begin(), epi.end());
+    return b::seq(all, true, fn_.body->loc);
+  }
+
+  size_t nestCount() const { return nests_.size(); }
+  const std::vector<BufferUse> &uses() const { return uses_; }
+  bool perLaunchCopies() const { return hostTouchesBuffers_; }
+
+private:
+  Module &m_;
+  const Function &fn_;
+  const LoopBindOptions &o_;
+  PassContext &ctx_;
+  std::map<std::string, TypePtr> params_;
+  std::map<std::string, TypePtr> localTypes_;
+  std::map<std::string, ExprPtr> localDefs_;
+  std::set<std::string> globals_;
+  std::vector<Nest> nests_;
+  std::map<const Stmt *, size_t> nestOf_;
+  std::vector<BufferUse> uses_;
+  bool hostTouchesBuffers_ = false;
+  bool failed_ = false;
+
+  static std::string devName(const std::string &n) { return "d_" + n; }
+
+  void collectLocals(const StmtPtr &s) {
+    struct V : IRVisitor {
+      GpuBinder &g;
+      explicit V(GpuBinder &g) : g(g) {}
+      void visitDecl(const Decl &d) override {
+        g.localTypes_[d.name] = d.type;
+        if (d.init) g.localDefs_[d.name] = d.init;
+        IRVisitor::visitDecl(d);
+      }
+      void visitFor(const For &f) override {
+        g.localTypes_[f.var] = f.varType ? f.varType : b::i32();
+        IRVisitor::visitFor(f);
+      }
+    } v(*this);
+    v.visit(s);
+  }
+
+  bool parallel(const For &f) {
+    if (f.forKind != ForKind::Serial && f.forKind != ForKind::Parallel) return false;
+    LoopDependence d = analyzeLoopDependence(fn_, f);
+    if (!d.parallel) ctx_.note(d.loc.valid() ? d.loc : f.loc, "loop over '" + f.var + "' stays sequential: " + d.reason);
+    return d.parallel;
+  }
+
+  // Whether a nest can run on the device: every free variable is a parameter or a host local
+  // (scalars by value, pointers derived from parameters), no host globals.
+  bool outlinable(const For &f) {
+    std::set<std::string> used, declared;
+    struct V : IRVisitor {
+      std::set<std::string> &used, &declared;
+      V(std::set<std::string> &u, std::set<std::string> &d) : used(u), declared(d) {}
+      void visitVar(const Var &n) override { used.insert(n.name); }
+      void visitDecl(const Decl &d) override { declared.insert(d.name); IRVisitor::visitDecl(d); }
+      void visitAlloc(const Alloc &a) override { declared.insert(a.name); IRVisitor::visitAlloc(a); }
+      void visitFor(const For &f) override { declared.insert(f.var); IRVisitor::visitFor(f); }
+    } v(used, declared);
+    v.visit(std::make_shared<For>(f));
+    for (auto &n : used) {
+      if (declared.count(n) || params_.count(n)) continue;
+      if (globals_.count(n)) {
+        ctx_.note(f.loc, "loop over '" + f.var + "' stays on the host: it uses the host global '" + n + "'");
+        return false;
+      }
+      auto t = localTypes_.find(n);
+      if (t == localTypes_.end()) continue;  // an enumerator or function name
+      if (isPtr(t->second)) {
+        auto d = localDefs_.find(n);
+        if (d == localDefs_.end() || !derivedFromParams(d->second)) {
+          ctx_.note(f.loc, "loop over '" + f.var + "' stays on the host: it uses the host pointer '" + n + "'");
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  bool derivedFromParams(const ExprPtr &e) {
+    for (auto &v : varsIn(e)) {
+      if (params_.count(v)) continue;
+      auto t = localTypes_.find(v);
+      if (t == localTypes_.end() || isPtr(t->second)) return false;  // pointer locals: not chased
+    }
+    return true;
+  }
+
+  void find(const StmtPtr &s) {
+    if (!s || failed_) return;
+    switch (s->kind) {
+    case StmtKind::Seq:
+      for (auto &c : s->as<Seq>()->body) find(c);
+      return;
+    case StmtKind::If:
+      find(s->as<If>()->thenBody);
+      find(s->as<If>()->elseBody);
+      return;
+    case StmtKind::For: {
+      auto &f = *s->as<For>();
+      if (parallel(f) && outlinable(f)) {
+        nestOf_[s.get()] = nests_.size();
+        nests_.push_back(makeNest(f));
+        return;
+      }
+      ++sequentialLoops;
+      return find(f.body);
+    }
+    case StmtKind::Loop: ++sequentialLoops; return find(s->as<Loop>()->body);
+    default: return;
+    }
+  }
+
+  // The band: while the body is declarations followed by one loop that is parallel and whose
+  // bounds do not depend on the band so far, the band grows.
+  Nest makeNest(const For &f) {
+    Nest n;
+    n.outer = &f;
+    n.band.push_back(&f);
+    std::set<std::string> bandNames = {f.var};
+    while (true) {
+      auto items = flatten(n.band.back()->body);
+      if (items.empty() || !items.back()->as<For>()) break;
+      std::vector<StmtPtr> decls(items.begin(), items.end() - 1);
+      bool ok = std::all_of(decls.begin(), decls.end(), [](auto &d) { return d->kind == StmtKind::Decl; });
+      auto &inner = *items.back()->as<For>();
+      std::set<std::string> names = bandNames;
+      for (auto &d : decls) names.insert(d->as<Decl>()->name);
+      for (auto &e : {inner.start, inner.end, inner.step})
+        for (auto &v : varsIn(e)) ok &= !names.count(v);
+      if (!ok || !parallel(inner)) break;
+      n.pre.push_back(decls);
+      n.band.push_back(&inner);
+      bandNames = names;
+      bandNames.insert(inner.var);
+    }
+    int maxBound = std::clamp(o_.maxBoundLoops, 1, 3);
+    n.firstBound = n.band.size() > size_t(maxBound) ? n.band.size() - maxBound : 0;
+    return n;
+  }
+
+  bool hostUsesBuffers(const StmtPtr &body, const std::set<const Stmt *> &regions) {
+    std::set<std::string> bufs;
+    for (auto &u : uses_) bufs.insert(u.name);
+    struct V : IRVisitor {
+      const std::set<const Stmt *> &regions;
+      const std::set<std::string> &bufs;
+      bool found = false;
+      V(const std::set<const Stmt *> &r, const std::set<std::string> &b) : regions(r), bufs(b) {}
+      void visitFor(const For &f) override {
+        if (!regions.count(&f)) IRVisitor::visitFor(f);
+      }
+      void visitVar(const Var &n) override { found |= bufs.count(n.name) > 0; }
+    } v(regions, bufs);
+    v.visit(body);
+    return v.found;
+  }
+
+  static bool hasReturn(const StmtPtr &s) {
+    struct V : IRVisitor {
+      bool found = false;
+      void visitReturn(const Return &) override { found = true; }
+    } v;
+    v.visit(s);
+    return v.found;
+  }
+
+  ExprPtr bytes(const BufferUse &u) const {
+    TypePtr sz = Type::scalarOf(ScalarType::U64);
+    std::const_pointer_cast<Type>(sz)->name = "size_t";
+    return b::binary(BinaryOp::Mul, b::cast(sz, u.count), b::sizeOf(u.elementType), sz);
+  }
+
+  bool needsCopyIn(const BufferUse &u) const {
+    // A buffer the kernels only write is copied in as well unless a store provably writes all of
+    // it: the copy back covers the whole extent, and unwritten elements must come back unchanged.
+    return u.read || !u.denselyWritten;
+  }
+
+  StmtPtr copy(const BufferUse &u, CopyDirection dir) const {
+    auto c = std::make_shared<HostCopy>();
+    c->direction = dir;
+    ExprPtr host = b::var(u.name, params_.at(u.name)), dev = b::var(devName(u.name), nullptr);
+    c->dst = dir == CopyDirection::HostToDevice ? dev : host;
+    c->src = dir == CopyDirection::HostToDevice ? host : dev;
+    c->bytes = bytes(u);
+    return c;
+  }
+
+  // Trip count of a canonical increasing loop, as a host expression.
+  static ExprPtr tripCount(const For &f) {
+    auto *st = f.start->as<IntLit>();
+    auto *sp = f.step->as<IntLit>();
+    bool zeroStart = st && st->value == 0, unit = sp && sp->value == 1;
+    ExprPtr span = zeroStart ? f.end : b::binary(BinaryOp::Sub, f.end, f.start);
+    if (f.cmp == BinaryOp::LE) span = b::binary(BinaryOp::Add, span, b::intLit(1));
+    if (unit) return span;
+    return b::binary(BinaryOp::Div, b::binary(BinaryOp::Add, span, b::binary(BinaryOp::Sub, f.step, b::intLit(1))),
+                     f.step);
+  }
+
+  static ExprPtr ceilDiv(const ExprPtr &n, int d) {
+    return b::binary(BinaryOp::Div, b::binary(BinaryOp::Add, n, b::intLit(d - 1)), b::intLit(d));
+  }
+
+  // Replaces `continue` of the bound loop itself (not of loops inside it) by `return`.
+  static StmtPtr continueToReturn(const StmtPtr &s) {
+    if (!s) return s;
+    switch (s->kind) {
+    case StmtKind::Continue: {
+      auto r = std::make_shared<Return>();
+      r->loc = s->loc;
+      return r;
+    }
+    case StmtKind::Seq: {
+      auto n = std::make_shared<Seq>(*s->as<Seq>());
+      for (auto &c : n->body) c = continueToReturn(c);
+      return n;
+    }
+    case StmtKind::If: {
+      auto n = std::make_shared<If>(*s->as<If>());
+      n->thenBody = continueToReturn(n->thenBody);
+      n->elseBody = continueToReturn(n->elseBody);
+      return n;
+    }
+    default: return s;  // loops and switches own their continues/breaks
+    }
+  }
+
+  struct KernelArg {
+    Param param;
+    ExprPtr hostValue;
+  };
+
+  Function outline(Nest &n) {
+    const For &outer = *n.outer;
+    // Free variables of the nest, in parameter order first, then host locals.
+    std::set<std::string> used, declared;
+    struct V : IRVisitor {
+      std::set<std::string> &used, &declared;
+      std::set<std::string> &callees;
+      V(std::set<std::string> &u, std::set<std::string> &d, std::set<std::string> &c) : used(u), declared(d), callees(c) {}
+      void visitVar(const Var &v) override { used.insert(v.name); }
+      void visitDecl(const Decl &d) override { declared.insert(d.name); IRVisitor::visitDecl(d); }
+      void visitAlloc(const Alloc &a) override { declared.insert(a.name); IRVisitor::visitAlloc(a); }
+      void visitFor(const For &f) override { declared.insert(f.var); IRVisitor::visitFor(f); }
+      void visitCall(const Call &c) override {
+        if (c.callKind == CallKind::User) callees.insert(c.callee);
+        IRVisitor::visitCall(c);
+      }
+    } v(used, declared, deviceCallees);
+    StmtPtr outerPtr = std::make_shared<For>(outer);
+    v.visit(outerPtr);
+    std::vector<KernelArg> args;
+    for (auto &p : fn_.params)
+      if (used.count(p.name) && !declared.count(p.name))
+        args.push_back({p, isPtr(p.type) ? b::var(devName(p.name), nullptr) : b::var(p.name, p.type)});
+    for (auto &name : used) {
+      if (declared.count(name) || params_.count(name) || !localTypes_.count(name)) continue;
+      TypePtr t = localTypes_.at(name);
+      ExprPtr host = b::var(name, t);
+      if (isPtr(t)) host = toDevice(localDefs_.at(name));
+      args.push_back({{name, t}, host});
+    }
+
+    // Kernel body: global indices of the bound loops, the guard, the band's declarations and the
+    // unbound outer loops of the band around the innermost body.
+    std::vector<StmtPtr> body;
+    ExprPtr guard;
+    size_t nb = n.band.size() - n.firstBound;
+    for (size_t k = 0; k < nb; ++k) {
+      const For &f = *n.band[n.band.size() - 1 - k];  // innermost on x
+      TypePtr vt = f.varType ? f.varType : b::i32();
+      ExprPtr gid = b::binary(BinaryOp::Add,
+                              b::binary(BinaryOp::Mul, b::parallelIndex(ParallelAxis::BlockIdx, int(k)),
+                                        b::parallelIndex(ParallelAxis::BlockDim, int(k))),
+                              b::parallelIndex(ParallelAxis::ThreadIdx, int(k)));
+      auto *st = f.start->as<IntLit>();
+      auto *sp = f.step->as<IntLit>();
+      ExprPtr idx = gid;
+      if (!(sp && sp->value == 1)) idx = b::binary(BinaryOp::Mul, b::cast(vt, idx), f.step);
+      if (!(st && st->value == 0)) idx = b::binary(BinaryOp::Add, f.start, idx);
+      body.push_back(b::decl(f.var, vt, idx, f.loc));
+      ExprPtr cond = b::binary(f.cmp == BinaryOp::LE ? BinaryOp::LE : BinaryOp::LT, b::var(f.var, vt), f.end);
+      guard = guard ? b::binary(BinaryOp::LAnd, cond, guard) : cond;
+    }
+    // Innermost: the band's declarations from the last unbound level on (they may use every band
+    // variable), then the innermost body. Unbound outer loops of the band (independent, so any
+    // order is correct) wrap it as sequential loops, each with the declarations that follow it.
+    size_t fb = n.firstBound;
+    std::vector<StmtPtr> inner;
+    for (size_t i = fb > 0 ? fb - 1 : 0; i < n.pre.size(); ++i)
+      for (auto &d : n.pre[i]) inner.push_back(d);
+    StmtPtr innermostBody = n.band.back()->body;
+    if (fb == 0) innermostBody = continueToReturn(innermostBody);
+    for (auto &s : flatten(innermostBody)) inner.push_back(s);
+    StmtPtr work = b::seq(inner, true);
+    for (size_t i = fb; i-- > 0;) {
+      auto loop = std::make_shared<For>(*n.band[i]);
+      loop->body = work;
+      loop->forKind = ForKind::Serial;
+      work = loop;
+      if (i > 0) {
+        std::vector<StmtPtr> withDecls = n.pre[i - 1];
+        withDecls.push_back(work);
+        work = b::seq(withDecls, true);
+      }
+    }
+    body.push_back(b::ifThen(guard, work, outer.loc));
+
+    Function k;
+    k.name = n.kernelName;
+    k.kind = FunctionKind::Kernel;
+    k.returnType = Type::scalarOf(ScalarType::Void);
+    for (auto &a : args) k.params.push_back(a.param);
+    k.body = b::seq(body, true, outer.loc);
+    k.loc = outer.loc;
+
+    // The launch, on the host where the nest was.
+    auto launch = std::make_shared<Launch>();
+    launch->kernel = k.name;
+    launch->loc = outer.loc;
+    for (auto &a : args) launch->args.push_back(a.hostValue);
+    std::vector<ExprPtr> trips;
+    for (size_t i = 0; i < nb; ++i) trips.push_back(tripCount(*n.band[n.band.size() - 1 - i]));
+    if (nb == 1) {
+      launch->config.grid = ceilDiv(trips[0], o_.blockSize);
+      launch->config.block = b::intLit(o_.blockSize);
+    } else {
+      TypePtr dim3 = Type::named("dim3");
+      std::vector<ExprPtr> g = {ceilDiv(trips[0], o_.blockX), ceilDiv(trips[1], o_.blockY)};
+      std::vector<ExprPtr> bl = {b::intLit(o_.blockX), b::intLit(o_.blockY)};
+      if (nb == 3) {
+        g.push_back(trips[2]);
+        bl.push_back(b::intLit(1));
+      }
+      launch->config.grid = b::call("dim3", g, CallKind::Builtin, dim3);
+      launch->config.block = b::call("dim3", bl, CallKind::Builtin, dim3);
+    }
+    // An empty launch is an error on a GPU: launch only when every bound loop has iterations.
+    ExprPtr nonEmpty;
+    for (auto &t : trips) {
+      auto *lit = t->as<IntLit>();
+      if (lit && lit->value > 0) continue;
+      ExprPtr c = b::binary(BinaryOp::GT, t, b::intLit(0));
+      nonEmpty = nonEmpty ? b::binary(BinaryOp::LAnd, nonEmpty, c) : c;
+    }
+    std::vector<StmtPtr> host;
+    if (hostTouchesBuffers_)
+      for (auto &u : uses_) host.push_back(copy(u, CopyDirection::HostToDevice));
+    host.push_back(nonEmpty ? b::ifThen(nonEmpty, launch, outer.loc) : StmtPtr(launch));
+    if (hostTouchesBuffers_)
+      for (auto &u : uses_)
+        if (u.written) host.push_back(copy(u, CopyDirection::DeviceToHost));
+    launches_[&outer] = b::seq(host, false, outer.loc);
+    return k;
+  }
+
+  std::map<const Stmt *, StmtPtr> launches_;
+
+  // A host pointer expression over parameters, re-expressed over the device copies.
+  ExprPtr toDevice(const ExprPtr &e) {
+    struct M : IRMutator {
+      GpuBinder &g;
+      explicit M(GpuBinder &g) : g(g) {}
+      ExprPtr visitVar(const Var &v, const ExprPtr &self) override {
+        auto p = g.params_.find(v.name);
+        if (p != g.params_.end() && isPtr(p->second)) return b::var(devName(v.name), p->second, v.loc);
+        return self;
+      }
+    } m(*this);
+    return m.mutate(e);
+  }
+
+  StmtPtr replace(const StmtPtr &s) {
+    if (!s) return s;
+    if (auto it = launches_.find(s.get()); it != launches_.end()) return it->second;
+    switch (s->kind) {
+    case StmtKind::Seq: {
+      auto n = std::make_shared<Seq>(*s->as<Seq>());
+      for (auto &c : n->body) c = replace(c);
+      return n;
+    }
+    case StmtKind::If: {
+      auto n = std::make_shared<If>(*s->as<If>());
+      n->thenBody = replace(n->thenBody);
+      n->elseBody = replace(n->elseBody);
+      return n;
+    }
+    case StmtKind::For: {
+      auto n = std::make_shared<For>(*s->as<For>());
+      n->body = replace(n->body);
+      return n;
+    }
+    case StmtKind::Loop: {
+      auto n = std::make_shared<Loop>(*s->as<Loop>());
+      n->body = replace(n->body);
+      return n;
+    }
+    default: return s;
+    }
+  }
+};
+
+}  // namespace
+
+bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
+  if (m.dialect != Dialect::C) {
+    ctx.error({}, std::string("loop bind expects a plain C module, not ") + dialectName(m.dialect));
+    return false;
+  }
+  bool gpu = o.target == Dialect::CUDA || o.target == Dialect::HIP;
+  if (!gpu && o.target != Dialect::VNNI) {
+    ctx.error({}, std::string("loop bind cannot target ") + dialectName(o.target));
+    return false;
+  }
+  ctx.params["loop_bind.target"] = dialectName(o.target);
+  if (gpu) {
+    ctx.params["loop_bind.block_size"] = o.blockSize;
+    ctx.params["loop_bind.block_x"] = o.blockX;
+    ctx.params["loop_bind.block_y"] = o.blockY;
+    ctx.params["loop_bind.max_bound_loops"] = std::clamp(o.maxBoundLoops, 1, 3);
+  } else {
+    ctx.params["loop_bind.omp_schedule"] = o.ompSchedule;
+  }
+
+  Module out = m;
+  out.items.clear();
+  int kernels = 0, loopsBound = 0, sequential = 0, perLaunch = 0;
+  std::set<std::string> deviceCallees;
+  for (auto &item : m.items) {
+    auto *fn = std::get_if<Function>(&item);
+    if (!fn || !fn->body || fn->kind != FunctionKind::Host || (gpu && fn->isStatic)) {
+      out.items.push_back(item);
+      continue;
+    }
+    Function nf = *fn;
+    if (!gpu) {
+      OmpBinder ob(*fn, o, ctx);
+      nf.body = ob.rebuild(fn->body);
+      loopsBound += ob.bound;
+      sequential += ob.sequential;
+      out.items.push_back(nf);
+      continue;
+    }
+    GpuBinder gb(m, *fn, o, ctx);
+    StmtPtr body = gb.run();
+    if (!body) return false;
+    nf.body = body;
+    for (auto &k : gb.kernels) out.items.push_back(k);
+    kernels += int(gb.kernels.size());
+    sequential += gb.sequentialLoops;
+    perLaunch += gb.perLaunchCopies() ? 1 : 0;
+    deviceCallees.insert(gb.deviceCallees.begin(), gb.deviceCallees.end());
+    out.items.push_back(nf);
+  }
+  // Helpers called from kernels (and, transitively, from those helpers) run on both sides.
+  if (gpu) {
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      for (auto &item : out.items)
+        if (auto *f = std::get_if<Function>(&item); f && deviceCallees.count(f->name) && f->body) {
+          struct V : IRVisitor {
+            std::set<std::string> &c;
+            bool grew = false;
+            explicit V(std::set<std::string> &c) : c(c) {}
+            void visitCall(const Call &n) override {
+              if (n.callKind == CallKind::User) grew |= c.insert(n.callee).second;
+              IRVisitor::visitCall(n);
+            }
+          } v(deviceCallees);
+          v.visit(f->body);
+          grew |= v.grew;
+        }
+    }
+    int helpers = 0;
+    for (auto &item : out.items)
+      if (auto *f = std::get_if<Function>(&item); f && deviceCallees.count(f->name) && f->kind == FunctionKind::Host) {
+        f->kind = FunctionKind::HostDevice;
+        ++helpers;
+      }
+    ctx.stats["loop_bind.kernels"] = kernels;
+    ctx.stats["loop_bind.host_device_helpers"] = helpers;
+    ctx.stats["loop_bind.entries_with_copies_per_launch"] = perLaunch;
+  } else {
+    ctx.stats["loop_bind.parallel_loops"] = loopsBound;
+  }
+  ctx.stats["loop_bind.sequential_host_loops"] = sequential;
+  if (ctx.hasErrors()) return false;
+  out.dialect = o.target;
+  if (gpu) {
+    // The result is CUDA/HIP C++: name it so (the executor and compilers pick the language by it).
+    out.isCxx = true;
+    std::string base = out.sourceFile.substr(0, out.sourceFile.rfind('.'));
+    if (base.empty()) base = "bound";
+    out.sourceFile = base + (o.target == Dialect::CUDA ? ".cu" : ".hip");
+  }
+  m = std::move(out);
+  return true;
+}
+
+}  // namespace xpile::passes

@@ -1,0 +1,369 @@
+// Tensorize: f32 element-wise innermost loops -> masked AVX-512 loops (see tensorize.h).
+#include "passes/tensorize.h"
+
+#include "ast/visitor.h"
+#include "backends/vnni/intrinsic_catalogue.h"
+
+#include <map>
+#include <set>
+
+namespace xpile::passes {
+
+using namespace ast;
+
+namespace {
+
+TypePtr vecType() { return Type::named("__m512"); }
+TypePtr maskType() {
+  auto t = std::make_shared<Type>(*Type::scalarOf(ScalarType::U16, true));
+  t->name = "__mmask16";
+  return t;
+}
+
+bool isF32(const TypePtr &t) { return t && t->kind == Type::Kind::Scalar && t->scalar == ScalarType::F32; }
+bool isF32Pointer(const TypePtr &t) {
+  return t && t->kind == Type::Kind::Pointer && t->element && isF32(t->element);
+}
+
+ExprPtr makeVar(const std::string &n, TypePtr t) {
+  auto v = std::make_shared<Var>();
+  v->name = n;
+  v->type = std::move(t);
+  return v;
+}
+ExprPtr makeInt(int64_t value, const std::string &spelling = "") {
+  auto l = std::make_shared<IntLit>();
+  l->value = value;
+  l->spelling = spelling;
+  l->type = Type::scalarOf(ScalarType::I32);
+  return l;
+}
+ExprPtr makeBin(BinaryOp op, ExprPtr a, ExprPtr b, TypePtr t = nullptr) {
+  auto n = std::make_shared<Binary>();
+  n->op = op;
+  n->lhs = std::move(a);
+  n->rhs = std::move(b);
+  n->type = std::move(t);
+  return n;
+}
+ExprPtr intrinsic(const std::string &name, std::vector<ExprPtr> args) {
+  const backends::vnni::Intrinsic *in = backends::vnni::findIntrinsic(name);
+  auto c = std::make_shared<Call>();
+  c->callee = name;
+  c->args = std::move(args);
+  c->callKind = CallKind::Intrinsic;
+  c->type = in && in->result == backends::vnni::Operand::None ? Type::scalarOf(ScalarType::Void) : vecType();
+  return c;
+}
+
+// Structural equality of the small expressions the patterns compare (`a > b ? a : b`).
+bool same(const ExprPtr &a, const ExprPtr &b) {
+  if (!a || !b) return a == b;
+  if (a->kind != b->kind) return false;
+  switch (a->kind) {
+  case ExprKind::Var: return a->as<Var>()->name == b->as<Var>()->name;
+  case ExprKind::IntLit: return a->as<IntLit>()->value == b->as<IntLit>()->value;
+  case ExprKind::FloatLit: return a->as<FloatLit>()->value == b->as<FloatLit>()->value;
+  case ExprKind::Load: return same(a->as<Load>()->base, b->as<Load>()->base) && same(a->as<Load>()->index, b->as<Load>()->index);
+  case ExprKind::Binary:
+    return a->as<Binary>()->op == b->as<Binary>()->op && same(a->as<Binary>()->lhs, b->as<Binary>()->lhs) &&
+           same(a->as<Binary>()->rhs, b->as<Binary>()->rhs);
+  case ExprKind::Cast: return *a->type == *b->type && same(a->as<Cast>()->operand, b->as<Cast>()->operand);
+  default: return false;
+  }
+}
+
+bool mentions(const ExprPtr &e, const std::string &name) {
+  struct Finder : IRVisitor {
+    std::string name;
+    bool found = false;
+    void visitVar(const Var &v) override { found |= v.name == name; }
+  } f;
+  f.name = name;
+  f.visit(e);
+  return f.found;
+}
+
+// One innermost loop: the checks and the vector expressions.
+class LoopVectorizer {
+public:
+  LoopVectorizer(const For &loop) : f_(loop), i_(loop.var) {}
+
+  std::string why;                       // non-empty: not vectorizable, and why
+  std::set<std::string> written, read;  // pointer bases
+  std::map<std::string, bool> restrictBase;
+
+  // The vector form of a scalar f32 expression, or null (with `why`).
+  ExprPtr vec(const ExprPtr &e) {
+    if (!why.empty()) return nullptr;
+    if (!mentions(e, i_) && invariantScalar(e)) {
+      ExprPtr s = e;
+      if (!isF32(e->type)) {  // C converts the integer operand to float: do it once, exactly as C does
+        auto c = std::make_shared<Cast>();
+        c->type = Type::scalarOf(ScalarType::F32);
+        c->operand = e;
+        s = c;
+      }
+      return intrinsic("_mm512_set1_ps", {s});
+    }
+    if (!isF32(e->type)) return fail(e, "an operation that is not single precision");
+    if (auto *l = e->as<Load>()) {
+      auto *base = l->base->as<Var>();
+      auto *idx = l->index->as<Var>();
+      if (!base || !idx || idx->name != i_ || !isF32Pointer(l->base->type))
+        return fail(e, "an access that is not x[" + i_ + "] of a float pointer");
+      read.insert(base->name);
+      restrictBase[base->name] = l->base->type->isRestrict;
+      return intrinsic("_mm512_maskz_loadu_ps", {mask(), makeBin(BinaryOp::Add, l->base, l->index, l->base->type)});
+    }
+    if (auto *b = e->as<Binary>()) {
+      const char *name = b->op == BinaryOp::Add ? "_mm512_add_ps" : b->op == BinaryOp::Sub ? "_mm512_sub_ps"
+                         : b->op == BinaryOp::Mul ? "_mm512_mul_ps" : b->op == BinaryOp::Div ? "_mm512_div_ps" : nullptr;
+      if (!name) return fail(e, std::string("operator ") + binaryOpSpelling(b->op));
+      ExprPtr x = vec(b->lhs), y = vec(b->rhs);
+      return x && y ? intrinsic(name, {x, y}) : nullptr;
+    }
+    if (auto *s = e->as<Select>()) {
+      // x86 max/min return the second operand when either is NaN or both are zero: exactly
+      // `a > b ? a : b` and `a < b ? a : b`.
+      auto *c = s->cond->as<Binary>();
+      if (c && (c->op == BinaryOp::GT || c->op == BinaryOp::LT) && same(c->lhs, s->thenValue) &&
+          same(c->rhs, s->elseValue) && isF32(s->thenValue->type) && isF32(s->elseValue->type)) {
+        ExprPtr x = vec(s->thenValue), y = vec(s->elseValue);
+        return x && y ? intrinsic(c->op == BinaryOp::GT ? "_mm512_max_ps" : "_mm512_min_ps", {x, y}) : nullptr;
+      }
+      return fail(e, "a conditional that is not an x86-exact max/min");
+    }
+    if (auto *c = e->as<Cast>()) {
+      if (isF32(c->operand->type)) return vec(c->operand);
+      return fail(e, "a conversion");
+    }
+    if (auto *c = e->as<Call>()) {
+      std::vector<ExprPtr> args;
+      for (auto &a : c->args) args.push_back(vec(a));
+      for (auto &a : args)
+        if (!a) return nullptr;
+      if (c->callee == "fmaf" && args.size() == 3) return intrinsic("_mm512_fmadd_ps", args);
+      if (c->callee == "sqrtf" && args.size() == 1) return intrinsic("_mm512_sqrt_ps", args);
+      if (c->callee == "fabsf" && args.size() == 1) return intrinsic("_mm512_abs_ps", args);
+      return fail(e, "a call of '" + c->callee + "'");
+    }
+    return fail(e, "an expression the f32 element-wise pattern does not cover");
+  }
+
+  ExprPtr mask() { return makeVar("mask", maskType()); }
+
+private:
+  const For &f_;
+  std::string i_;
+
+  ExprPtr fail(const ExprPtr &e, const std::string &what) {
+    if (why.empty()) why = what;
+    (void)e;
+    return nullptr;
+  }
+
+  // Scalars that do not change inside the loop: literals and variables (the loop assigns only
+  // array elements), combined by arithmetic. No loads, no calls.
+  bool invariantScalar(const ExprPtr &e) {
+    if (!e->type || e->type->kind != Type::Kind::Scalar) return false;
+    if (!(isF32(e->type) || e->type->isInteger())) return false;
+    switch (e->kind) {
+    case ExprKind::IntLit: case ExprKind::FloatLit: case ExprKind::Var: return true;
+    case ExprKind::Binary: {
+      auto *b = e->as<Binary>();
+      return invariantScalar(b->lhs) && invariantScalar(b->rhs);
+    }
+    case ExprKind::Unary: return e->as<Unary>()->op == UnaryOp::Neg && invariantScalar(e->as<Unary>()->operand);
+    case ExprKind::Cast: return invariantScalar(e->as<Cast>()->operand);
+    default: return false;
+    }
+  }
+};
+
+class Tensorizer : public IRMutator {
+public:
+  explicit Tensorizer(PassContext &ctx) : ctx_(ctx) {}
+  int vectorized = 0;
+  nlohmann::json vectorizedLoops = nlohmann::json::array(), scalarLoops = nlohmann::json::array();
+
+protected:
+  StmtPtr visitFor(const For &node, const StmtPtr &self) override {
+    StmtPtr r = IRMutator::visitFor(node, self);
+    const For &f = *r->as<For>();
+    if (hasLoop(f.body)) return r;  // innermost loops only
+    std::string why;
+    StmtPtr v = tryElementwise(f, why);
+    nlohmann::json rec = {{"loop", f.loc.str()}, {"var", f.var}};
+    if (v) {
+      ++vectorized;
+      rec["kind"] = "f32 element-wise";
+      vectorizedLoops.push_back(rec);
+      return v;
+    }
+    rec["reason"] = why;
+    scalarLoops.push_back(rec);
+    return r;
+  }
+
+private:
+  PassContext &ctx_;
+
+  static bool hasLoop(const StmtPtr &s) {
+    struct Finder : IRVisitor {
+      bool found = false;
+      void visitFor(const For &) override { found = true; }
+      void visitLoop(const Loop &) override { found = true; }
+    } f;
+    f.visit(s);
+    return f.found;
+  }
+
+  StmtPtr tryElementwise(const For &f, std::string &why) {
+    auto *step = f.step ? f.step->as<IntLit>() : nullptr;
+    if (!step || step->value != 1 || f.cmp != BinaryOp::LT || !f.varType || !f.varType->isInteger()) {
+      why = "not a unit-step `i < end` loop";
+      return nullptr;
+    }
+    if (mentions(f.end, f.var)) {
+      why = "bound depends on the loop variable";
+      return nullptr;
+    }
+    std::vector<const AssignStmt *> stores;
+    std::vector<StmtPtr> flat = {f.body};
+    for (size_t k = 0; k < flat.size(); ++k) {
+      const StmtPtr &s = flat[k];
+      if (auto *seq = s->as<Seq>()) {
+        for (auto &c : seq->body) flat.push_back(c);
+      } else if (auto *a = s->as<AssignStmt>()) {
+        stores.push_back(a);
+      } else {
+        why = "the body has statements other than array stores";
+        return nullptr;
+      }
+    }
+    if (stores.empty()) {
+      why = "empty body";
+      return nullptr;
+    }
+    LoopVectorizer lv(f);
+    std::vector<StmtPtr> body;
+    for (auto *a : stores) {
+      auto *l = a->target->as<Load>();
+      auto *base = l ? l->base->as<Var>() : nullptr;
+      auto *idx = l ? l->index->as<Var>() : nullptr;
+      if (!base || !idx || idx->name != f.var || !isF32Pointer(l->base->type) || l->base->type->element->isConst) {
+        why = "a store that is not y[" + f.var + "] of a float pointer (a reduction or a scalar)";
+        return nullptr;
+      }
+      ExprPtr value = a->value;
+      if (a->op) {
+        if (*a->op != BinaryOp::Add && *a->op != BinaryOp::Sub && *a->op != BinaryOp::Mul && *a->op != BinaryOp::Div) {
+          why = "compound assignment other than += -= *= /=";
+          return nullptr;
+        }
+        value = makeBin(*a->op, a->target, a->value, Type::scalarOf(ScalarType::F32));
+      }
+      ExprPtr v = lv.vec(value);
+      if (!v) {
+        why = lv.why;
+        return nullptr;
+      }
+      lv.written.insert(base->name);
+      lv.restrictBase[base->name] = l->base->type->isRestrict;
+      auto e = std::make_shared<Eval>();
+      e->loc = a->loc;
+      e->value = intrinsic("_mm512_mask_storeu_ps", {makeBin(BinaryOp::Add, l->base, l->index, l->base->type), lv.mask(), v});
+      body.push_back(e);
+    }
+    // Pointers that may overlap: each written base against every other base it is used with.
+    TypePtr ptrT = Type::pointerTo(Type::scalarOf(ScalarType::F32, true));
+    ExprPtr disjoint;
+    std::set<std::string> all = lv.read;
+    all.insert(lv.written.begin(), lv.written.end());
+    for (auto &w : lv.written)
+      for (auto &o : all) {
+        if (o == w || (lv.written.count(o) && o < w) || (lv.restrictBase[w] && lv.restrictBase[o])) continue;
+        auto ptr = [&](const std::string &n, const ExprPtr &at) {
+          return makeBin(BinaryOp::Add, makeVar(n, ptrT), at, ptrT);
+        };
+        ExprPtr c = makeBin(BinaryOp::LOr, makeBin(BinaryOp::LE, ptr(w, f.end), ptr(o, f.start)),
+                            makeBin(BinaryOp::LE, ptr(o, f.end), ptr(w, f.start)));
+        disjoint = disjoint ? makeBin(BinaryOp::LAnd, disjoint, c) : c;
+      }
+
+    // const __mmask16 mask = end - i >= 16 ? 0xFFFF : (1u << (end - i)) - 1u;
+    ExprPtr left = makeBin(BinaryOp::Sub, f.end, makeVar(f.var, f.varType), f.varType);
+    auto sel = std::make_shared<Select>();
+    sel->cond = makeBin(BinaryOp::GE, left, makeInt(16));
+    sel->thenValue = makeInt(0xFFFF, "0xFFFF");
+    auto one = std::make_shared<IntLit>();
+    one->value = 1;
+    one->spelling = "1u";
+    one->type = Type::scalarOf(ScalarType::U32);
+    sel->elseValue = makeBin(BinaryOp::Sub, makeBin(BinaryOp::Shl, one, left), one);
+    auto cast = std::make_shared<Cast>();
+    cast->type = maskType();
+    cast->operand = sel;
+    auto maskDecl = std::make_shared<Decl>();
+    maskDecl->name = "mask";
+    maskDecl->type = maskType();
+    maskDecl->init = cast;
+    body.insert(body.begin(), maskDecl);
+    auto seq = std::make_shared<Seq>();
+    seq->body = body;
+    auto vf = std::make_shared<For>(f);
+    vf->step = makeInt(16);
+    vf->body = seq;
+    if (!disjoint) return vf;
+    auto guard = std::make_shared<If>();
+    guard->loc = f.loc;
+    guard->cond = disjoint;
+    guard->thenBody = vf;
+    guard->elseBody = std::make_shared<For>(f);
+    return guard;
+  }
+};
+
+bool bodyUses(const Module &m, const std::string &name) {
+  struct Finder : IRVisitor {
+    std::string name;
+    bool found = false;
+    void visitVar(const Var &v) override { found |= v.name == name; }
+    void visitDecl(const Decl &d) override {
+      found |= d.name == name;
+      IRVisitor::visitDecl(d);
+    }
+  } f;
+  f.name = name;
+  f.visit(m);
+  return f.found;
+}
+
+}  // namespace
+
+bool tensorize(Module &m, const TensorizeOptions &o, PassContext &ctx) {
+  ctx.params["vector_width"] = o.vectorWidth;
+  ctx.params["use_dpbusd"] = o.useDpbusd;
+  ctx.params["allow_reassociation"] = o.allowReassociation;
+  if (o.vectorWidth != 16) {
+    ctx.error({}, "tensorize: vector width " + std::to_string(o.vectorWidth) +
+                      " is not implemented (16 f32 lanes of AVX-512 only)");
+    return false;
+  }
+  // The mask variable is named `mask`; a program that already uses the name keeps its loops.
+  if (bodyUses(m, "mask")) {
+    ctx.warning({}, "tensorize: the program uses the name 'mask'; loops left scalar");
+    ctx.stats["loops_vectorized"] = 0;
+    return true;
+  }
+  Tensorizer t(ctx);
+  m = t.mutate(m);
+  ctx.stats["loops_vectorized"] = t.vectorized;
+  ctx.stats["vectorized_loops"] = t.vectorizedLoops;
+  ctx.stats["scalar_loops"] = t.scalarLoops;
+  if (t.vectorized) m.dialect = Dialect::VNNI;
+  return true;
+}
+
+}  // namespace xpile::passes

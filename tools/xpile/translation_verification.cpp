@@ -1,0 +1,206 @@
+#include "tools/xpile/translation_verification.h"
+
+#include "tools/xpile/corpus_manifest.h"
+#include "tools/xpile/run_options.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+
+namespace xpile::tools {
+
+namespace {
+
+bool parseDimList(const std::string &text, unsigned dims[3]) {
+  unsigned values[3] = {1, 1, 1};
+  size_t start = 0;
+  for (int i = 0; i < 3; ++i) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char *end = nullptr;
+    unsigned long v = std::strtoul(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || v == 0 || v > 0xffffffffu) return false;
+    values[i] = static_cast<unsigned>(v);
+    if (comma == std::string::npos) break;
+    if (i == 2) return false;
+    start = comma + 1;
+  }
+  std::copy(values, values + 3, dims);
+  return true;
+}
+
+exec::ArgSpec scalarArg(exec::DType type, uint64_t value) {
+  exec::ArgSpec s;
+  s.kind = exec::ArgSpec::Kind::Scalar;
+  s.type = type;
+  s.value = std::to_string(value);
+  s.intValue = static_cast<int64_t>(value);
+  s.floatValue = static_cast<double>(value);
+  return s;
+}
+
+// Loop recovery turns kernel K(params) into host function K(grid xyz, block xyz, [shared bytes,]
+// params): run that with the launch as leading scalar arguments.
+std::optional<exec::RunRequest> requestForKernel(const ast::Module &m, const exec::RunRequest &kernelRequest) {
+  const ast::Function *f = m.findFunction(kernelRequest.name);
+  if (!f) return std::nullopt;
+  if (f->kind == ast::FunctionKind::Kernel) return kernelRequest;
+  size_t extra = f->params.size() - std::min(f->params.size(), kernelRequest.args.size());
+  if (extra != 6 && extra != 7) return std::nullopt;
+  exec::RunRequest r = kernelRequest;
+  r.mode = exec::RunRequest::Mode::Entry;
+  r.args.clear();
+  const exec::LaunchSpec &l = kernelRequest.launch;
+  for (unsigned v : {l.grid[0], l.grid[1], l.grid[2], l.block[0], l.block[1], l.block[2]})
+    r.args.push_back(scalarArg(exec::DType::U32, v));
+  if (extra == 7) r.args.push_back(scalarArg(exec::DType::U64, l.sharedBytes));
+  r.args.insert(r.args.end(), kernelRequest.args.begin(), kernelRequest.args.end());
+  return r;
+}
+
+// The corpus manifest in the input's directory that lists this file: its first entry, smallest shape.
+std::optional<exec::RunRequest> corpusRequest(const std::string &inputPath, exec::VerifyOptions &options,
+                                              std::string &what) {
+  llvm::SmallString<256> dir(inputPath);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty()) dir = ".";
+  llvm::SmallString<256> family(dir), root(dir);
+  llvm::sys::path::remove_filename(family);
+  llvm::sys::path::remove_filename(root);
+  llvm::sys::path::remove_filename(root);
+  if (!llvm::sys::fs::exists(dir + "/manifest.json")) return std::nullopt;
+  std::vector<std::string> errors;
+  std::vector<CorpusOperator> ops = loadCorpus(root.empty() ? "." : std::string(root), errors);
+  std::string file = std::string(llvm::sys::path::filename(inputPath));
+  for (const CorpusOperator &op : ops) {
+    bool listed = std::any_of(op.files.begin(), op.files.end(), [&](const auto &kv) {
+      return llvm::sys::path::filename(kv.second) == file && llvm::sys::fs::equivalent(kv.second, inputPath);
+    });
+    if (!listed || op.entries.empty() || op.entries[0].shapes.empty()) continue;
+    const CorpusEntry &entry = op.entries[0];
+    // The smallest shape (fewest buffer elements) keeps verification quick.
+    const CorpusShape *best = nullptr;
+    long long bestSize = 0;
+    for (const CorpusShape &shape : entry.shapes) {
+      std::string error;
+      auto args = corpusArguments(entry, shape, error);
+      if (!args) continue;
+      long long size = 0;
+      for (const auto &a : *args) size += static_cast<long long>(a.count);
+      if (!best || size < bestSize) best = &shape, bestSize = size;
+    }
+    if (!best) return std::nullopt;
+    std::string error;
+    exec::RunRequest r;
+    r.mode = exec::RunRequest::Mode::Entry;
+    r.name = entry.name;
+    r.args = *corpusArguments(entry, *best, error);
+    r.limits.timeoutSeconds = 120;
+    options.rtol = entry.rtol;
+    options.atol = entry.atol;
+    what = "entry " + entry.name + " on corpus shape '" + best->name + "'";
+    return r;
+  }
+  return std::nullopt;
+}
+
+// A kernel given without a launch: the block from __launch_bounds__ (else 256), the grid covering the
+// largest buffer with one thread per element. A guess, so it is said out loud.
+exec::LaunchSpec inferLaunch(const ast::Function &kernel, const exec::RunRequest &r, std::string &note) {
+  exec::LaunchSpec l;
+  unsigned block = kernel.launchBounds ? static_cast<unsigned>(kernel.launchBounds->maxThreadsPerBlock) : 256;
+  uint64_t elements = 1;
+  for (const auto &a : r.args)
+    if (a.kind == exec::ArgSpec::Kind::Buffer) elements = std::max<uint64_t>(elements, a.count);
+  l.block[0] = block;
+  l.grid[0] = static_cast<unsigned>((elements + block - 1) / block);
+  l.hasGrid = l.hasBlock = true;
+  note = "launch configuration inferred: block " + std::to_string(block) +
+         (kernel.launchBounds ? " (from __launch_bounds__)" : " (default)") + ", grid " + std::to_string(l.grid[0]) +
+         " (one thread per element of the largest buffer); give --launch to set it";
+  return l;
+}
+
+}  // namespace
+
+bool parseLaunchText(const std::string &text, exec::LaunchSpec &launch, std::string &error) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t semi = text.find(';', start);
+    std::string item = text.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+    start = semi == std::string::npos ? text.size() + 1 : semi + 1;
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    bool ok = false;
+    if (key == "grid") ok = launch.hasGrid = parseDimList(value, launch.grid);
+    else if (key == "block") ok = launch.hasBlock = parseDimList(value, launch.block);
+    else if (key == "shared") {
+      char *end = nullptr;
+      launch.sharedBytes = std::strtoull(value.c_str(), &end, 10);
+      ok = !value.empty() && *end == '\0';
+    } else {
+      error = "--launch '" + text + "': unknown item '" + key + "' (expected grid=X,Y,Z;block=X,Y,Z[;shared=BYTES])";
+      return false;
+    }
+    if (!ok) {
+      error = "--launch '" + text + "': bad value for '" + key + "' (positive integers X[,Y[,Z]])";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool translationVerification(const ast::Module &input, const std::string &inputPath, const std::string &launchText,
+                             const std::string &workDir, TranslationVerification &out) {
+  exec::RunRequest request;
+  if (!runRequestFromFlags(request)) return false;
+  passes::VerificationPlan plan;
+  plan.workDir = workDir;
+  if (request.mode == exec::RunRequest::Mode::Kernel) {
+    if (!launchText.empty()) {
+      std::string error;
+      if (!parseLaunchText(launchText, request.launch, error)) {
+        llvm::errs() << "xpile: error: " << error << "\n";
+        return false;
+      }
+    }
+    const ast::Function *kernel = input.findFunction(request.name);
+    if (!kernel || kernel->kind != ast::FunctionKind::Kernel) {
+      llvm::errs() << inputPath << ":1:1: error: --kernel " << request.name << ": no such kernel in the input\n";
+      return false;
+    }
+    if (!request.launch.hasGrid || !request.launch.hasBlock) {
+      exec::LaunchSpec inferred = inferLaunch(*kernel, request, out.inferredLaunchNote);
+      if (!request.launch.hasBlock) std::copy(inferred.block, inferred.block + 3, request.launch.block);
+      if (!request.launch.hasGrid) std::copy(inferred.grid, inferred.grid + 3, request.launch.grid);
+      request.launch.hasGrid = request.launch.hasBlock = true;
+    }
+    out.launch = request.launch;
+    plan.what = "kernel " + request.name + " with the given arguments";
+    plan.requestFor = [request](const ast::Module &m) { return requestForKernel(m, request); };
+  } else if (request.mode == exec::RunRequest::Mode::Entry) {
+    plan.what = "entry " + request.name + " with the given arguments";
+    plan.requestFor = [request](const ast::Module &m) -> std::optional<exec::RunRequest> {
+      if (!m.findFunction(request.name)) return std::nullopt;
+      return request;
+    };
+  } else if (auto corpus = corpusRequest(inputPath, plan.options, plan.what)) {
+    exec::RunRequest r = *corpus;
+    plan.requestFor = [r](const ast::Module &m) -> std::optional<exec::RunRequest> {
+      if (!m.findFunction(r.name)) return std::nullopt;
+      return r;
+    };
+  } else {
+    out.why = "nothing says how to run it: give --entry NAME or --kernel NAME (with --launch) and --arg for each "
+              "parameter";
+    return true;
+  }
+  plan.options.seeds = 2;
+  out.plan = plan;
+  return true;
+}
+
+}  // namespace xpile::tools
