@@ -3,6 +3,7 @@
 #include "ast/dump.h"
 #include "ast/visitor.h"
 #include "passes/bind_builders.h"
+#include "passes/index_poly.h"
 
 #include <z3++.h>
 
@@ -15,62 +16,6 @@ namespace xpile::passes {
 namespace {
 
 using namespace ast;
-
-// A polynomial with integer coefficients over atoms: variables by name, or opaque sub-expressions
-// (a division, a select) keyed by their dump. Keys of opaque atoms start with '#'.
-struct Poly {
-  std::map<std::vector<std::string>, int64_t> terms;  // sorted atom multiset -> coefficient
-
-  static Poly constant(int64_t c) {
-    Poly p;
-    if (c) p.terms[{}] = c;
-    return p;
-  }
-  static Poly atom(const std::string &k) {
-    Poly p;
-    p.terms[{k}] = 1;
-    return p;
-  }
-  Poly operator+(const Poly &o) const {
-    Poly r = *this;
-    for (auto &[m, c] : o.terms)
-      if ((r.terms[m] += c) == 0) r.terms.erase(m);
-    return r;
-  }
-  Poly operator*(int64_t k) const {
-    Poly r;
-    if (k)
-      for (auto &[m, c] : terms) r.terms[m] = c * k;
-    return r;
-  }
-  Poly operator-(const Poly &o) const { return *this + o * -1; }
-  Poly operator*(const Poly &o) const {
-    Poly r;
-    for (auto &[m1, c1] : terms)
-      for (auto &[m2, c2] : o.terms) {
-        std::vector<std::string> m = m1;
-        m.insert(m.end(), m2.begin(), m2.end());
-        std::sort(m.begin(), m.end());
-        if ((r.terms[m] += c1 * c2) == 0) r.terms.erase(m);
-      }
-    return r;
-  }
-  bool mentions(const std::string &a) const {
-    for (auto &[m, c] : terms)
-      if (std::count(m.begin(), m.end(), a)) return true;
-    return false;
-  }
-  // Replaces atom `a` by `v` (every occurrence).
-  Poly substitute(const std::string &a, const Poly &v) const {
-    Poly r;
-    for (auto &[m, c] : terms) {
-      Poly t = constant(c);
-      for (auto &x : m) t = t * (x == a ? v : atom(x));
-      r = r + t;
-    }
-    return r;
-  }
-};
 
 struct Range {
   std::string name;
@@ -85,6 +30,13 @@ struct Context {
   std::map<std::string, ExprPtr> defs;          // local scalar or pointer -> its initializer
   std::map<std::string, TypePtr> pointerLocals;  // pointer locals, to tell them from params
   bool conditional = false;  // statements here may be skipped (if, switch, after a continue)
+  // Integer-valued bounds of floating-point locals from guards (`x < (float)W`), so that
+  // `(int)floorf(x)` gets a range.
+  struct FloatBound {
+    std::optional<Poly> lo, hi;
+    bool hiStrict = false;
+  };
+  std::map<std::string, FloatBound> floatBounds;
 };
 
 class ExtentAnalysis {
@@ -219,6 +171,16 @@ private:
   bool atomNonNeg(const std::string &a, const std::vector<Range> &ranges, int depth = 0) const {
     if (intParams_.count(a)) return true;
     if (depth > 8) return false;
+    if (a[0] == '#') {
+      // An opaque term bounding a loop that runs (the access executes inside it) from at least a
+      // non-negative start: `l < (L - S) / stride + 1` makes `(L - S) / stride` non-negative.
+      for (auto &r : ranges)
+        if (r.lo && r.hi && polyNonNeg(*r.lo, ranges, depth + 1)) {
+          Poly d = *r.hi - Poly::atom(a);
+          if (d.terms.empty() || (d.terms.size() == 1 && d.terms.count({}) && d.terms.at({}) < 0)) return true;
+        }
+      return false;
+    }
     for (auto it = ranges.rbegin(); it != ranges.rend(); ++it)
       if (it->name == a) return it->lo && polyNonNeg(*it->lo, ranges, depth + 1);
     return false;
@@ -255,8 +217,9 @@ private:
     for (auto &[m, c] : p.terms)
       for (auto &x : m) {
         if (x[0] == '#') {
+          // An opaque term must be computable on the host before any loop: parameters only.
           auto e = atomExprs_.find(x);
-          if (e != atomExprs_.end() && mentionsAny(e->second, ranges)) return std::nullopt;
+          if (e == atomExprs_.end() || !onlyParams(e->second)) return std::nullopt;
         } else if (!intParams_.count(x) && !isGlobalOrParam(x)) {
           return std::nullopt;
         }
@@ -270,18 +233,20 @@ private:
     return false;
   }
 
-  static bool mentionsAny(const ExprPtr &e, const std::vector<Range> &ranges) {
+  bool onlyParams(const ExprPtr &e) const {
     struct V : IRVisitor {
-      const std::vector<Range> &r;
-      bool found = false;
-      explicit V(const std::vector<Range> &r) : r(r) {}
-      void visitVar(const Var &n) override {
-        for (auto &x : r)
-          if (x.name == n.name) found = true;
+      const ExtentAnalysis &a;
+      bool ok = true;
+      explicit V(const ExtentAnalysis &a) : a(a) {}
+      void visitVar(const Var &n) override { ok &= a.isGlobalOrParam(n.name); }
+      void visitLoad(const Load &) override { ok = false; }
+      void visitCall(const Call &c) override {
+        ok &= c.callKind == CallKind::Math;
+        IRVisitor::visitCall(c);
       }
-    } v(ranges);
+    } v(*this);
     v.visit(e);
-    return v.found;
+    return v.ok;
   }
 
   // --- Z3: is one candidate maximum at least another wherever the other's access executes? ----
@@ -305,7 +270,7 @@ private:
     z3::context z;
     z3::solver s(z);
     z3::params ps(z);
-    ps.set("timeout", 2000u);
+    ps.set("rlimit", 4000000u);  // a resource limit, not "timeout": the timer thread can deadlock in Z3 4.8
     s.set(ps);
     std::map<std::string, z3::expr> atoms;
     for (auto &n : intParams_) atoms.emplace(n, z.int_const(n.c_str()));
@@ -348,8 +313,39 @@ private:
   Poly opaqueConst(const ExprPtr &e) { return opaque(e); }
 
 public:
-  // A readable expression: terms by decreasing degree, `a * b - c + 1`.
+  // A readable expression. Products of loop extents come back factored: the count of a store over
+  // p < P, q < Q with P = (H - R) / s + 1 prints as `((H - R) / s + 1) * ((W - S) / s + 1) * N`
+  // rather than its expansion; otherwise terms by decreasing degree, `a * b - c + 1`.
   ExprPtr toExpr(const Poly &p) const {
+    for (auto &[m, c] : p.terms)
+      for (auto &x : m) {
+        if (x[0] != '#') continue;
+        Poly q;  // p = (x + 1) * q ?
+        bool linear = true;
+        for (auto &[m2, c2] : p.terms) {
+          long k = std::count(m2.begin(), m2.end(), x);
+          if (k > 1) linear = false;
+          if (k != 1) continue;
+          std::vector<std::string> rest = m2;
+          rest.erase(std::find(rest.begin(), rest.end(), x));
+          q.terms[rest] += c2;
+        }
+        if (!linear || q.terms.empty() || !(p - q * Poly::atom(x) - q).terms.empty()) continue;
+        ExprPtr factor = build::binary(BinaryOp::Add, atomExprs_.at(x), build::intLit(1));
+        Poly one = Poly::constant(1);
+        if ((q - one).terms.empty()) return factor;
+        return mulLeft(factor, toExpr(q));
+      }
+    return expandedExpr(p);
+  }
+
+  // a * (b * c) as (a * b) * c, which prints without parentheses.
+  static ExprPtr mulLeft(const ExprPtr &a, const ExprPtr &b) {
+    if (auto *m = b->as<Binary>(); m && m->op == BinaryOp::Mul) return mulLeft(mulLeft(a, m->lhs), m->rhs);
+    return build::binary(BinaryOp::Mul, a, b);
+  }
+
+  ExprPtr expandedExpr(const Poly &p) const {
     std::vector<std::pair<std::vector<std::string>, int64_t>> terms(p.terms.begin(), p.terms.end());
     std::stable_sort(terms.begin(), terms.end(), [](auto &x, auto &y) { return x.first.size() > y.first.size(); });
     ExprPtr sum;
@@ -384,7 +380,7 @@ private:
     }
     BinaryOp op = b->op;
     auto *v = b->lhs->as<Var>();
-    if (!v || !b->lhs->type || !b->lhs->type->isInteger() || pointerParams_.count(v->name)) return;
+    if (!v || !b->lhs->type || pointerParams_.count(v->name)) return;
     if (!truth) {
       switch (op) {
       case BinaryOp::LT: op = BinaryOp::GE; break;
@@ -395,12 +391,25 @@ private:
       }
     }
     if (assigned_.count(v->name) || intParams_.count(v->name)) return;
+    if (b->lhs->type->isFloat()) {
+      std::optional<Poly> bound = integerValued(b->rhs, ctx);
+      if (!bound) return;
+      auto &fb = ctx.floatBounds[v->name];
+      switch (op) {
+      case BinaryOp::LT: fb.hi = bound, fb.hiStrict = true; break;
+      case BinaryOp::LE: fb.hi = bound, fb.hiStrict = false; break;
+      case BinaryOp::GT: case BinaryOp::GE: fb.lo = bound; break;
+      default: break;
+      }
+      return;
+    }
+    if (!b->lhs->type->isInteger()) return;
     Poly bound = toPoly(substitute(b->rhs, ctx));
     Range *r = nullptr;
     for (auto it = ctx.ranges.rbegin(); it != ctx.ranges.rend(); ++it)
       if (it->name == v->name) { r = &*it; break; }
     if (!r) {
-      ctx.ranges.push_back({v->name, std::nullopt, std::nullopt});
+      ctx.ranges.push_back(seed(v->name, ctx));
       r = &ctx.ranges.back();
     }
     switch (op) {
@@ -412,13 +421,56 @@ private:
     }
   }
 
+  // `-1.0f`, `(float)W`: a floating-point value known to be an integer.
+  std::optional<Poly> integerValued(const ExprPtr &e, const Context &ctx) {
+    if (auto *f = e->as<FloatLit>(); f && f->value == static_cast<double>(static_cast<int64_t>(f->value)))
+      return Poly::constant(static_cast<int64_t>(f->value));
+    if (auto *i = e->as<IntLit>()) return Poly::constant(i->value);
+    if (auto *c = e->as<Cast>(); c && c->operand->type && c->operand->type->isInteger())
+      return toPoly(substitute(c->operand, ctx));
+    if (auto *u = e->as<Unary>(); u && u->op == UnaryOp::Neg)
+      if (auto p = integerValued(u->operand, ctx)) return *p * -1;
+    return std::nullopt;
+  }
+
+  // The range a guarded local starts from, before the guard narrows it: from its definition,
+  // `(int)floorf(x)` with x's guard bounds, or the extremes of a polynomial definition.
+  Range seed(const std::string &name, const Context &ctx) {
+    Range r{name, std::nullopt, std::nullopt};
+    auto d = ctx.defs.find(name);
+    if (d == ctx.defs.end()) return r;
+    const ExprPtr &def = d->second;
+    if (auto *c = def->as<Cast>()) {
+      auto *call = c->operand->as<Call>();
+      if (call && (call->callee == "floorf" || call->callee == "floor") && call->args.size() == 1)
+        if (auto *fv = call->args[0]->as<Var>()) {
+          auto fb = ctx.floatBounds.find(fv->name);
+          if (fb != ctx.floatBounds.end()) {
+            // floor(x) >= L when x > L or x >= L (L an integer); floor(x) <= H - 1 when x < H.
+            if (fb->second.lo) r.lo = fb->second.lo;
+            if (fb->second.hi) r.hi = fb->second.hiStrict ? *fb->second.hi - Poly::constant(1) : *fb->second.hi;
+          }
+          return r;
+        }
+    }
+    Poly p = toPoly(substitute(def, ctx));
+    r.hi = maximize(p, ctx.ranges);
+    if (auto lo = maximize(p * -1, ctx.ranges)) r.lo = *lo * -1;
+    return r;
+  }
+
   // Whether a statement may skip what follows it in its block.
+  // (A continue or break inside a nested loop or switch only leaves that one.)
   static bool leaves(const StmtPtr &s) {
     struct V : IRVisitor {
       bool found = false;
-      void visitContinue(const Continue &) override { found = true; }
-      void visitBreak(const Break &) override { found = true; }
+      int depth = 0;
+      void visitContinue(const Continue &) override { found |= depth == 0; }
+      void visitBreak(const Break &) override { found |= depth == 0; }
       void visitReturn(const Return &) override { found = true; }
+      void visitFor(const For &f) override { ++depth; IRVisitor::visitFor(f); --depth; }
+      void visitLoop(const Loop &l) override { ++depth; IRVisitor::visitLoop(l); --depth; }
+      void visitSwitch(const Switch &w) override { ++depth; IRVisitor::visitSwitch(w); --depth; }
     } v;
     v.visit(s);
     return v.found;
@@ -601,11 +653,7 @@ private:
       }
       return expr(c->receiver, ctx, on, here);
     }
-    if (auto *v = e->as<Var>()) {
-      // A buffer used as a value other than through a subscript escapes the analysis.
-      (void)v;
-      return;
-    }
+    if (e->as<Var>()) return;
     if (auto *b = e->as<Binary>()) {
       expr(b->lhs, ctx, on, here);
       return expr(b->rhs, ctx, on, here);

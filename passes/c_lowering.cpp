@@ -67,6 +67,13 @@ bool hasSideEffects(const ExprPtr &e) {
   return v.found;
 }
 
+// Integer types whose values an enumerator (an int) holds with the same type after promotion.
+bool isIntLike(const TypePtr &t) {
+  return t && t->kind == Type::Kind::Scalar &&
+         (t->scalar == ScalarType::I32 || t->scalar == ScalarType::I16 || t->scalar == ScalarType::I8 ||
+          t->scalar == ScalarType::U16 || t->scalar == ScalarType::U8 || t->scalar == ScalarType::Char);
+}
+
 bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Identifiers of carried text (string/character literals and comments skipped).
@@ -239,6 +246,14 @@ private:
   ExprPtr visitMember(const Member &node, const ExprPtr &self) override;
   ExprPtr visitUnary(const Unary &node, const ExprPtr &self) override;
   ExprPtr visitCast(const Cast &node, const ExprPtr &self) override;
+  ExprPtr visitSizeOf(const SizeOf &node, const ExprPtr &self) override {
+    ExprPtr e = IRMutator::visitSizeOf(node, self);
+    TypePtr t = mapType(node.operandType, node.loc);
+    if (t == node.operandType) return e;
+    auto n = std::make_shared<SizeOf>(*e->as<SizeOf>());
+    n->operandType = t;
+    return n;
+  }
   ExprPtr visitBoolLit(const BoolLit &node, const ExprPtr &self) override {
     needBool_ = true;
     return self;
@@ -251,7 +266,9 @@ private:
   StmtPtr visitDecl(const Decl &node, const StmtPtr &self) override;
   StmtPtr visitAlloc(const Alloc &node, const StmtPtr &self) override;
   StmtPtr visitFor(const For &node, const StmtPtr &self) override;
+  StmtPtr visitLoop(const Loop &node, const StmtPtr &self) override;
   StmtPtr visitVerbatimStmt(const VerbatimStmt &node, const StmtPtr &self) override {
+    if (node.reason.rfind("xpile:", 0) == 0) return self;  // written in C by a pass
     ctx_.error(node.loc, "C++ " + (node.reason.empty() ? std::string("statement") : node.reason) +
                              " has no C equivalent: " + node.text);
     return self;
@@ -278,7 +295,51 @@ private:
   std::set<std::string> pointerRefs_; // reference params/locals that became pointers
   std::map<std::string, int> stats_;
   std::map<std::string, int64_t> enumValues_;  // C name -> value of constants made enumerators
-  bool needBool_ = false, needMath_ = false, needFloat_ = false, needLimits_ = false, needNull_ = false,
+  std::map<std::string, int64_t> localEnums_;  // the same for the current function's constexpr locals
+  // Locals a C++ `const int` made constant expressions for: intrinsic arguments (immediates) and
+  // case labels, with their address never taken.
+  std::set<std::string> immediates_;
+  static std::set<std::string> immediateNames(const StmtPtr &body) {
+    struct V : IRVisitor {
+      std::set<std::string> names, addressed;
+      int depth = 0;  // inside an intrinsic's arguments or a case label
+      void visitVar(const Var &v) override {
+        if (depth) names.insert(v.name);
+      }
+      void visitCall(const Call &c) override {
+        bool intrinsic = c.callKind == CallKind::Intrinsic;
+        depth += intrinsic;
+        IRVisitor::visitCall(c);
+        depth -= intrinsic;
+      }
+      void visitSwitch(const Switch &s) override {
+        visit(s.value);
+        for (const auto &c : s.cases) {
+          ++depth;
+          visit(c.label);
+          --depth;
+          for (const auto &st : c.body) visit(st);
+        }
+      }
+      void visitUnary(const Unary &u) override {
+        if (auto *v = u.operand ? u.operand->as<Var>() : nullptr; v && u.op == UnaryOp::AddrOf) addressed.insert(v->name);
+        IRVisitor::visitUnary(u);
+      }
+    } v;
+    v.visit(body);
+    std::set<std::string> out;
+    for (const auto &n : v.names)
+      if (!v.addressed.count(n)) out.insert(n);
+    return out;
+  }
+  // An expression as C prints it (the text of an enumerator's value).
+  static std::string printC(const ExprPtr &e) {
+    Module scratch;
+    scratch.isCxx = false;
+    scratch.dialect = Dialect::C;
+    return backends::makePrinter(scratch, Dialect::C)->printExpr(e);
+  }
+  bool needBool_ = false, needMath_ = false, needFloat_ = false, needLimits_ = false, needStddef_ = false,
        needAssert_ = false, needStdint_ = false;
 };
 
@@ -420,6 +481,10 @@ TypePtr CLowerer::mapType(const TypePtr &t, const SourceLoc &loc) {
     return t;
   }
   if (t->kind == Type::Kind::Scalar && t->scalar == ScalarType::Bool) needBool_ = true;
+  if (t->kind == Type::Kind::Scalar && (t->name == "size_t" || t->name == "ptrdiff_t")) needStddef_ = true;  // <stddef.h>
+  if (t->kind == Type::Kind::Scalar && t->name.size() > 2 && t->name.compare(t->name.size() - 2, 2, "_t") == 0 &&
+      (t->name.rfind("int", 0) == 0 || t->name.rfind("uint", 0) == 0))
+    needStdint_ = true;
   if (t->kind == Type::Kind::Vector) {
     // float4 and friends: a struct with the same fields (x, y, z, w), which is all CUDA gives them.
     auto name = vectorStruct(t->scalar, t->lanes);
@@ -449,6 +514,7 @@ std::optional<std::string> CLowerer::vectorStruct(ScalarType s, int lanes) {
   switch (s) {
   case ScalarType::F32: base = "float"; field = "float"; break;
   case ScalarType::F64: base = "double"; field = "double"; break;
+  case ScalarType::F16: base = "half"; field = "_Float16"; break;
   case ScalarType::I32: base = "int"; field = "int"; break;
   case ScalarType::U32: base = "uint"; field = "unsigned int"; break;
   case ScalarType::I8: case ScalarType::Char: base = "char"; field = "signed char"; break;
@@ -479,7 +545,7 @@ std::optional<std::string> CLowerer::vectorStruct(ScalarType s, int lanes) {
 
 ExprPtr CLowerer::visitVar(const Var &node, const ExprPtr &self) {
   if (node.name == "nullptr") {
-    needNull_ = true;
+    needStddef_ = true;
     return var("NULL", node.type ? Type::pointerTo(Type::scalarOf(ScalarType::Void)) : nullptr, node.loc);
   }
   if (pointerRefs_.count(node.name)) {
@@ -675,6 +741,10 @@ ExprPtr CLowerer::visitCall(const Call &node, const ExprPtr &self) {
     c->operand = list;
     return c;
   }
+  // CUDA's device min/max (overloaded for every arithmetic type), left by loop recovery.
+  if ((node.callee == "min" || node.callee == "max") && node.callKind != CallKind::User && node.args.size() == 2)
+    return mapStdCall(node, node.callee);
+  if (node.callKind == CallKind::Math) needMath_ = true;
   // C++'s float overloads of <cmath> functions called unqualified (`sqrt(x)` on a float).
   if (node.callKind == CallKind::Math && node.type && node.type->kind == Type::Kind::Scalar &&
       node.type->scalar == ScalarType::F32 && node.callee.find("::") == std::string::npos) {
@@ -727,6 +797,22 @@ StmtPtr CLowerer::visitDecl(const Decl &node, const StmtPtr &self) {
   auto n = std::make_shared<Decl>(node);
   n->init = mutate(node.init);
   n->isConstexpr = false;  // `const` says the same in C (extents are numbers in the AST)
+  bool immediate = node.type && node.type->isConst && !node.type->isVolatile && immediates_.count(node.name);
+  if ((node.isConstexpr || immediate) && isIntLike(node.type) && n->init && !node.isStatic) {
+    // A constexpr int may feed what needs a constant expression (an intrinsic's immediate, a
+    // case label): in C that is an enumerator.
+    auto v = constantValue(n->init);
+    if (v && *v >= INT32_MIN && *v <= INT32_MAX) {
+      auto e = make<VerbatimStmt>(node.loc);
+      e->text = "enum { " + node.name + " = " + printC(n->init) + " };";
+      e->reason = "xpile: integer constant as an enumerator (C lowering)";
+      locals_.insert(node.name);
+      pointerRefs_.erase(node.name);
+      localEnums_[node.name] = *v;
+      ++stats_["constants_made_enumerators"];
+      return e;
+    }
+  }
   if (node.type && node.type->kind == Type::Kind::Reference) {
     bool lvalue = isLvalue(n->init);
     if (!lvalue && !(node.type->element && node.type->element->isConst)) {
@@ -762,7 +848,29 @@ StmtPtr CLowerer::visitAlloc(const Alloc &node, const StmtPtr &self) {
 StmtPtr CLowerer::visitFor(const For &node, const StmtPtr &self) {
   locals_.insert(node.var);
   pointerRefs_.erase(node.var);
-  return IRMutator::visitFor(node, self);
+  StmtPtr s = IRMutator::visitFor(node, self);
+  TypePtr varType = mapType(node.varType, node.loc);
+  if (varType != node.varType) {
+    auto n = std::make_shared<For>(*s->as<For>());
+    n->varType = varType;
+    s = n;
+  }
+  if (node.forKind != ForKind::Unrolled) return s;
+  // `#pragma unroll` is no C pragma (gcc -Wall rejects it); the hint does not change meaning.
+  auto n = std::make_shared<For>(*s->as<For>());
+  n->forKind = ForKind::Serial;
+  n->unrollFactor = 0;
+  ++stats_["unroll_hints_dropped"];
+  return n;
+}
+
+StmtPtr CLowerer::visitLoop(const Loop &node, const StmtPtr &self) {
+  StmtPtr s = IRMutator::visitLoop(node, self);
+  if (node.unrollFactor < 0) return s;
+  auto n = std::make_shared<Loop>(*s->as<Loop>());
+  n->unrollFactor = -1;
+  ++stats_["unroll_hints_dropped"];
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,6 +880,8 @@ void CLowerer::lowerFunction(Function &f, const FunctionInfo &info) {
   currentNs_ = normalizeNs(f.ns);
   locals_.clear();
   pointerRefs_.clear();
+  localEnums_.clear();
+  immediates_ = immediateNames(f.body);
   if (f.returnType && f.returnType->kind == Type::Kind::Reference)
     ctx_.error(f.loc, "function '" + f.name + "' returns a reference");
   for (auto &p : f.params) {
@@ -828,8 +938,8 @@ std::optional<int64_t> CLowerer::constantValue(const ExprPtr &e) const {
     }
   }
   if (auto *v = e->as<Var>()) {
-    auto it = enumValues_.find(v->name);
-    if (it != enumValues_.end()) return it->second;
+    if (auto it = localEnums_.find(v->name); it != localEnums_.end()) return it->second;
+    if (auto it = enumValues_.find(v->name); it != enumValues_.end()) return it->second;
   }
   return std::nullopt;
 }
@@ -843,22 +953,16 @@ void CLowerer::lowerGlobal(GlobalVar &g, std::vector<TopLevel> &out) {
   ExprPtr init = g.init ? mutate(g.init) : nullptr;
   TypePtr t = mapType(g.type, g.loc);
   bool constant = g.isConstexpr || (t && t->isConst);
-  bool intLike = t && t->kind == Type::Kind::Scalar &&
-                 (t->scalar == ScalarType::I32 || t->scalar == ScalarType::I16 || t->scalar == ScalarType::I8 ||
-                  t->scalar == ScalarType::U16 || t->scalar == ScalarType::U8 || t->scalar == ScalarType::Char);
+  bool intLike = isIntLike(t);
   if (constant && intLike && init && !g.isExtern) {
     // C has no constexpr and a `const int` is no constant expression there (array extents in
     // carried structs, case labels, other constants' initializers): an enumerator is, with the
     // same type (int) and value.
     auto v = constantValue(init);
     if (v && *v >= INT32_MIN && *v <= INT32_MAX) {
-      Module scratch;
-      scratch.isCxx = false;
-      scratch.dialect = Dialect::C;
-      auto printer = backends::makePrinter(scratch, Dialect::C);
       VerbatimDecl d;
-      d.text = "enum { " + cname + " = " + printer->printExpr(init) + " };";
-      d.reason = "integer constant (C lowering)";
+      d.text = "enum { " + cname + " = " + printC(init) + " };";
+      d.reason = "xpile: integer constant as an enumerator (C lowering)";
       d.loc = g.loc;
       enumValues_[cname] = *v;
       ++stats_["constants_made_enumerators"];
@@ -933,6 +1037,7 @@ void CLowerer::lowerVerbatim(const VerbatimDecl &v, std::vector<TopLevel> &out) 
     return out.push_back(d);
   }
   if (r == "Typedef declaration") return out.push_back(d);
+  if (r.rfind("xpile:", 0) == 0) return out.push_back(d);  // written in C by a pass (detensorize's unions)
   std::vector<std::string> ids = identifiers(v.text);
   if (r == "CXXRecord declaration" || r == "Record declaration" || r == "Enum declaration") {
     std::string kw = ids.empty() ? "" : ids[0];
@@ -965,7 +1070,7 @@ void CLowerer::lowerVerbatim(const VerbatimDecl &v, std::vector<TopLevel> &out) 
       // C++ names a record by its tag alone; C needs the typedef.
       VerbatimDecl t;
       t.text = "typedef " + kw + " " + name + " " + name + ";";
-      t.reason = "tag name as a type (C lowering)";
+      t.reason = "xpile: tag name as a type (C lowering)";
       t.loc = v.loc;
       out.push_back(t);
       ++stats_["records_typedefed"];
@@ -1003,7 +1108,7 @@ void CLowerer::lowerIncludes() {
     if (!has(h)) incs.push_back({h, true, {}});
   };
   if (needBool_) add("stdbool.h");
-  if (needNull_ && !has("stdio.h") && !has("stdlib.h") && !has("string.h") && !has("time.h")) add("stddef.h");
+  if (needStddef_ && !has("stdio.h") && !has("stdlib.h") && !has("string.h") && !has("time.h")) add("stddef.h");
   if (needMath_) add("math.h");
   if (needFloat_) add("float.h");
   if (needLimits_) add("limits.h");

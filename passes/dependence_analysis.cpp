@@ -2,6 +2,7 @@
 
 #include "ast/dump.h"
 #include "ast/visitor.h"
+#include "passes/index_poly.h"
 
 #include <z3++.h>
 
@@ -281,6 +282,10 @@ private:
     }
     case ExprKind::Call: {
       auto &c = *e->as<Call>();
+      // Constants spelled as builtins (INFINITY, NAN, HUGE_VAL) have no effects.
+      static const std::set<std::string> pureBuiltins = {"__builtin_inff", "__builtin_inf", "__builtin_nanf",
+                                                         "__builtin_nan", "__builtin_huge_valf", "__builtin_huge_val"};
+      if (c.callKind == CallKind::Builtin && pureBuiltins.count(c.callee)) return;
       if (c.callKind != CallKind::Math && c.callKind != CallKind::User)
         return failWith(here, "call to '" + c.callee + "' (" + callKindName(c.callKind) + ") may have side effects");
       for (auto &a : c.args) {
@@ -469,12 +474,156 @@ private:
   }
 
 
+  // --- the radix argument, before asking Z3 ----------------------------------------------------
+  // Nonlinear indices (`((n * K + k) * P + p) * Q + q`) are hard for Z3 but have a simple shape:
+  // index = i * C + I + V with C and I loop-invariant and the same in both accesses, and
+  // 0 <= V <= C - 1 over the inner loops. Iteration i then owns the block [i*C + I, (i+1)*C + I),
+  // so distinct iterations never meet.
+  std::optional<Poly> polyOf(const ExprPtr &e, const Access &a, int depth = 0) {
+    if (!e || depth > 24) return std::nullopt;
+    switch (e->kind) {
+    case ExprKind::IntLit: return Poly::constant(e->as<IntLit>()->value);
+    case ExprKind::Var: {
+      const std::string &n = e->as<Var>()->name;
+      if (n == loop_.var) return Poly::atom("@" + n);
+      for (auto *f : a.loops)
+        if (f->var == n) return Poly::atom("@" + n);
+      if (auto d = a.innerDefs.find(n); d != a.innerDefs.end()) {
+        if (!d->second->type || !d->second->type->isInteger()) return std::nullopt;
+        return polyOf(d->second, a, depth + 1);
+      }
+      if (declaredInBody_.count(n)) return std::nullopt;
+      return Poly::atom(n);  // loop-invariant
+    }
+    case ExprKind::Cast: {
+      auto &c = *e->as<Cast>();
+      if (c.type && c.type->isInteger() && c.operand->type && c.operand->type->isInteger())
+        return polyOf(c.operand, a, depth + 1);
+      return std::nullopt;
+    }
+    case ExprKind::Unary: {
+      auto &u = *e->as<Unary>();
+      if (u.op != UnaryOp::Neg) return std::nullopt;
+      auto p = polyOf(u.operand, a, depth + 1);
+      if (p) return *p * -1;
+      return std::nullopt;
+    }
+    case ExprKind::Binary: {
+      auto &b = *e->as<Binary>();
+      if (b.op != BinaryOp::Add && b.op != BinaryOp::Sub && b.op != BinaryOp::Mul) return std::nullopt;
+      auto l = polyOf(b.lhs, a, depth + 1), r = polyOf(b.rhs, a, depth + 1);
+      if (!l || !r) return std::nullopt;
+      return b.op == BinaryOp::Add ? *l + *r : b.op == BinaryOp::Sub ? *l - *r : *l * *r;
+    }
+    default: return std::nullopt;
+    }
+  }
+
+  struct PolyRange {
+    std::string atom;
+    Poly lo, hi;  // inclusive
+  };
+
+  bool atomNonNeg(const std::string &x, const std::vector<PolyRange> &ranges, int depth = 0) const {
+    if (depth > 6) return false;
+    for (auto &p : fn_.params)
+      if (p.name == x) return p.type && p.type->isInteger();  // sizes: non-negative by contract
+    for (auto &r : ranges) {
+      if (r.atom == x) return polyNonNeg(r.lo, ranges, depth + 1);
+      // A loop that runs from a non-negative start to hi = X - c (c >= 1... or 0) makes X >= 0.
+      Poly d = r.hi - Poly::atom(x);
+      if ((d.terms.empty() || (d.terms.size() == 1 && d.terms.count({}) && d.terms.at({}) < 0)) &&
+          polyNonNeg(r.lo, ranges, depth + 1))
+        return true;
+    }
+    return false;
+  }
+  bool polyNonNeg(const Poly &p, const std::vector<PolyRange> &ranges, int depth = 0) const {
+    for (auto &[m, c] : p.terms) {
+      if (c < 0) return false;
+      for (auto &x : m)
+        if (!atomNonNeg(x, ranges, depth)) return false;
+    }
+    return true;
+  }
+  std::optional<Poly> maximize(Poly p, const std::vector<PolyRange> &ranges) const {
+    for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+      if (!p.mentions(it->atom)) continue;
+      int dir = 0;
+      for (auto &[m, c] : p.terms) {
+        long k = std::count(m.begin(), m.end(), it->atom);
+        if (k == 0) continue;
+        if (k > 1) return std::nullopt;
+        for (auto &x : m)
+          if (x != it->atom && !atomNonNeg(x, ranges)) return std::nullopt;
+        int sign = c > 0 ? 1 : -1;
+        if (dir && dir != sign) return std::nullopt;
+        dir = sign;
+      }
+      p = p.substitute(it->atom, dir > 0 ? it->hi : it->lo);
+    }
+    return p;
+  }
+
+  bool radixDisjoint(const Access &a, const Access &b) {
+    struct Split {
+      Poly c, inv, var;
+    };
+    const std::string iv = "@" + loop_.var;
+    auto split = [&](const Access &x, Split &out, std::vector<PolyRange> &ranges) -> bool {
+      auto p = polyOf(x.offset, x);
+      auto q = polyOf(x.index, x);
+      if (!p || !q) return false;
+      for (auto &[m, c] : (*p + *q).terms) {
+        long k = std::count(m.begin(), m.end(), iv);
+        bool inner = std::any_of(m.begin(), m.end(), [&](auto &s) { return s[0] == '@' && s != iv; });
+        std::vector<std::string> rest = m;
+        if (k > 1) return false;
+        if (k == 1) {
+          if (inner) return false;
+          rest.erase(std::find(rest.begin(), rest.end(), iv));
+          out.c.terms[rest] += c;
+        } else {
+          (inner ? out.var : out.inv).terms[m] += c;
+        }
+      }
+      // The analysed loop runs (two of its iterations exist); then the inner loops of x.
+      auto lo = polyOf(loop_.start, x), hi = polyOf(loop_.end, x);
+      if (!lo || !hi) return false;
+      ranges.push_back({iv, *lo, loop_.cmp == BinaryOp::LE ? *hi : *hi - Poly::constant(1)});
+      for (auto *f : x.loops) {
+        auto *st = f->step ? f->step->as<IntLit>() : nullptr;
+        auto l = polyOf(f->start, x), h = polyOf(f->end, x);
+        if (!st || st->value <= 0 || !l || !h || f->cmp == BinaryOp::NE) return false;
+        ranges.push_back({"@" + f->var, *l, f->cmp == BinaryOp::LE ? *h : *h - Poly::constant(1)});
+      }
+      return !out.c.terms.empty();
+    };
+    Split sa, sb;
+    std::vector<PolyRange> ra, rb;
+    if (!split(a, sa, ra) || !split(b, sb, rb)) return false;
+    if (!(sa.c == sb.c) || !(sa.inv == sb.inv)) return false;
+    if (!polyNonNeg(sa.c, ra)) return false;
+    for (int k = 0; k < 2; ++k) {
+      Split &sp = k == 0 ? sa : sb;
+      std::vector<PolyRange> &rg = k == 0 ? ra : rb;
+      std::vector<PolyRange> inner(rg.begin() + 1, rg.end());
+      auto mx = maximize(sp.var, inner);
+      auto mn = maximize(sp.var * -1, inner);
+      if (!mx || !mn) return false;
+      if (!polyNonNeg(*mn * -1, rg)) return false;                                // V >= 0
+      if (!polyNonNeg(sp.c - Poly::constant(1) - *mx, rg)) return false;          // V <= C - 1
+    }
+    return true;
+  }
+
   bool mayConflict(const Access &a, const Access &b, std::string &why) {
     if (!a.offset || !b.offset) return true;
+    if (radixDisjoint(a, b)) return false;
     z3::context z;
     z3::solver s(z);
     z3::params ps(z);
-    ps.set("timeout", 5000u);
+    ps.set("rlimit", 8000000u);  // a resource limit, not "timeout": the timer thread can deadlock in Z3 4.8
     s.set(ps);
     Copy c1{1, &a, {}}, c2{2, &b, {}};
     z3::expr i1 = z.int_const((loop_.var + "!1").c_str()), i2 = z.int_const((loop_.var + "!2").c_str());

@@ -59,6 +59,7 @@ bool collapse(const LoopRef &ref, PassContext &ctx, const std::string &pass) {
   f->step = intLit(1);
   f->cmp = BinaryOp::LT;
   f->body = block(body);
+  f->independent = outer.independent && inner.independent;
   StmtPtr result = f;
   if (guard) {
     auto g = std::make_shared<If>();

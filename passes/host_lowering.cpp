@@ -123,7 +123,7 @@ std::optional<std::string> apiSuffix(const std::string &name) {
   return std::nullopt;
 }
 
-enum class Handle { None, Error, Stream, Event, Dim3, Other };
+enum class Handle { None, Error, Stream, Event, Dim3, DeviceProp, Other };
 
 std::string bareName(std::string n) {
   for (const char *p : {"const ", "enum ", "struct "})
@@ -138,6 +138,7 @@ Handle handleOf(const TypePtr &t) {
   if (n == "cudaStream_t" || n == "hipStream_t") return Handle::Stream;
   if (n == "cudaEvent_t" || n == "hipEvent_t") return Handle::Event;
   if (n == "dim3") return Handle::Dim3;
+  if (n == "cudaDeviceProp" || n == "hipDeviceProp_t") return Handle::DeviceProp;
   if (apiSuffix(n) || n.rfind("CU", 0) == 0) return Handle::Other;
   return Handle::None;
 }
@@ -243,6 +244,9 @@ public:
     case Handle::Stream: return Type::scalarOf(ScalarType::I32, t->isConst);  // a stream is "the" CPU: 0
     case Handle::Event: usesTime_ = true; return Type::named("struct timespec", t->isConst);
     case Handle::Dim3: usesDim3_ = true; return t;
+    case Handle::DeviceProp:
+      usesDeviceProp_ = usesMemset_ = true;  // <string.h>: size_t for its fields, strcpy for its name
+      return Type::named("cudaDeviceProp", t->isConst);
     case Handle::Other: return t;  // reported where it is declared
     case Handle::None: break;
     }
@@ -280,7 +284,7 @@ public:
     return out;
   }
 
-  bool usesTime_ = false, usesDim3_ = false, usesMemset_ = false;
+  bool usesTime_ = false, usesDim3_ = false, usesMemset_ = false, usesDeviceProp_ = false;
   std::map<std::string, int> stats_;
   std::set<std::string> errorVars_;  // locals declared with the runtime's error type
 
@@ -325,7 +329,7 @@ protected:
     return withPre(self, [&]() -> StmtPtr {
       auto *c = node.value ? node.value->as<Call>() : nullptr;
       if (c && isRuntimeCall(*c)) {
-        lowerCall(*c, /*valueUsed=*/false);
+        lowerCall(*c);
         return nullptr;
       }
       return IRMutator::visitEval(node, self);
@@ -449,11 +453,96 @@ protected:
   // ---- Expressions ---------------------------------------------------------------------------
 
   ExprPtr visitCall(const Call &node, const ExprPtr &self) override {
-    if (isRuntimeCall(node)) return lowerCall(node, /*valueUsed=*/true);
+    if (isRuntimeCall(node)) return lowerCall(node);
     if (node.callee == "dim3") return dim3Literal(node.args, node.loc);
-    if (node.callKind == CallKind::Warp || node.callKind == CallKind::Atomic)
-      ctx_.error(node.loc, "device operation '" + node.callee + "' in host code");
+    if (auto e = deviceFunction(node)) return e;
+    if (node.callKind == CallKind::Warp || node.callKind == CallKind::Atomic ||
+        (node.callKind == CallKind::Intrinsic && node.callee.rfind("__", 0) == 0))
+      ctx_.error(node.loc, "device operation '" + node.callee + "' has no host equivalent");
     return IRMutator::visitCall(node, self);
+  }
+
+  // CUDA/HIP device functions left in recovered code whose host meaning is plain C: cached loads
+  // are loads, fast-math variants the accurate functions, half arithmetic _Float16 arithmetic.
+  ExprPtr deviceFunction(const Call &node) {
+    const std::string &n = node.callee;
+    const SourceLoc &loc = node.loc;
+    size_t argc = node.args.size();
+    auto a = [&](size_t i) { return mutate(node.args[i]); };
+    auto mathCall = [&](const std::string &callee, std::vector<ExprPtr> args) {
+      auto c = std::static_pointer_cast<const Call>(call(callee, std::move(args), node.type, loc));
+      auto m = std::make_shared<Call>(*c);
+      m->callKind = CallKind::Math;
+      ++stats_["device_functions_mapped"];
+      return m;
+    };
+    auto floatLit = [&](double v, const std::string &spelling, TypePtr t) {
+      auto l = make<FloatLit>(loc);
+      l->value = v;
+      l->spelling = spelling;
+      l->type = std::move(t);
+      return l;
+    };
+    static const std::set<std::string> loads = {"__ldg", "__ldcg", "__ldca", "__ldcs", "__ldlu", "__ldcv"};
+    if (loads.count(n) && argc == 1) {
+      ++stats_["device_functions_mapped"];
+      return unary(UnaryOp::Deref, a(0), node.type, loc);
+    }
+    static const std::set<std::string> fast = {"__expf", "__logf", "__sinf", "__cosf", "__tanf", "__powf", "__log2f",
+                                               "__log10f", "__fmaf_rn", "__fsqrt_rn", "__frcp_rn"};
+    if (fast.count(n)) {
+      std::vector<ExprPtr> args;
+      for (size_t i = 0; i < argc; ++i) args.push_back(a(i));
+      if (n == "__frcp_rn" && argc == 1) return binary(BinaryOp::Div, floatLit(1.0, "1.0f", node.type), args[0], node.type, loc);
+      std::string base = n.substr(2);
+      if (base.size() > 3 && base.compare(base.size() - 3, 3, "_rn") == 0) base = base.substr(0, base.size() - 3);
+      if (base == "fsqrt") base = "sqrtf";
+      return mathCall(base, args);
+    }
+    if ((n == "rsqrtf" || n == "rsqrt") && argc == 1) {
+      bool single = n == "rsqrtf";
+      return binary(BinaryOp::Div, floatLit(1.0, single ? "1.0f" : "1.0", node.type), mathCall(single ? "sqrtf" : "sqrt", {a(0)}),
+                    node.type, loc);
+    }
+    if (n == "__saturatef" && argc == 1) {
+      auto lo = mathCall("fmaxf", {a(0), floatLit(0.0, "0.0f", node.type)});
+      return mathCall("fminf", {lo, floatLit(1.0, "1.0f", node.type)});
+    }
+    static const std::map<std::string, BinaryOp> scalarOps = {
+        {"__fdividef", BinaryOp::Div}, {"__fadd_rn", BinaryOp::Add}, {"__fsub_rn", BinaryOp::Sub},
+        {"__fmul_rn", BinaryOp::Mul},  {"__fdiv_rn", BinaryOp::Div}, {"__hadd", BinaryOp::Add},
+        {"__hsub", BinaryOp::Sub},     {"__hmul", BinaryOp::Mul},    {"__hdiv", BinaryOp::Div}};
+    if (auto it = scalarOps.find(n); it != scalarOps.end() && argc == 2) {
+      ++stats_["device_functions_mapped"];
+      return binary(it->second, a(0), a(1), node.type, loc);
+    }
+    static const std::map<std::string, BinaryOp> pairOps = {
+        {"__hadd2", BinaryOp::Add}, {"__hsub2", BinaryOp::Sub}, {"__hmul2", BinaryOp::Mul}};
+    if (auto it = pairOps.find(n); it != pairOps.end() && argc == 2) {
+      // Lane by lane: (half2){a.x + b.x, a.y + b.y}; each lane rounds to half like the intrinsic.
+      ExprPtr x = a(0), y = a(1);
+      if (hasSideEffects(x) || hasSideEffects(y)) {
+        ctx_.error(loc, "'" + n + "' on operands with side effects");
+        return nullptr;
+      }
+      TypePtr lane = node.type && node.type->kind == Type::Kind::Vector ? Type::scalarOf(node.type->scalar) : nullptr;
+      auto list = make<InitList>(loc);
+      for (const char *f : {"x", "y"}) {
+        auto mx = make<Member>(loc), my = make<Member>(loc);
+        mx->base = x;
+        my->base = y;
+        mx->field = my->field = f;
+        mx->type = my->type = lane;
+        list->elements.push_back(binary(it->second, mx, my, lane, loc));
+      }
+      ++stats_["device_functions_mapped"];
+      return castTo(node.type, list, loc);
+    }
+    if ((n == "__float2half" || n == "__float2half_rn" || n == "__half2float") && argc == 1) {
+      ++stats_["device_functions_mapped"];
+      return castTo(node.type, a(0), loc);
+    }
+    return nullptr;
   }
 
   ExprPtr visitVar(const Var &node, const ExprPtr &self) override {
@@ -467,6 +556,8 @@ protected:
   }
 
   ExprPtr visitMember(const Member &node, const ExprPtr &self) override {
+    if (node.base && handleOf(node.base->type) == Handle::DeviceProp && !deviceProperty(node.field))
+      ctx_.error(node.loc, "device property '" + node.field + "' has no CPU equivalent");
     // dim3(a, b).y -> b
     if (auto *c = node.base ? node.base->as<Call>() : nullptr; c && c->callee == "dim3" && !node.arrow) {
       size_t i = node.field == "x" ? 0 : node.field == "y" ? 1 : node.field == "z" ? 2 : 3;
@@ -566,7 +657,7 @@ private:
 
   // The host equivalent of a runtime call: statements emitted before the statement that holds it,
   // and the value the call had (its error code: success).
-  ExprPtr lowerCall(const Call &c, bool valueUsed) {
+  ExprPtr lowerCall(const Call &c) {
     const SourceLoc &loc = c.loc;
     std::string s = *apiSuffix(c.callee);
     size_t n = c.args.size();
@@ -712,6 +803,35 @@ private:
       sel->type = sel->thenValue->type;
       return sel;
     }
+    if (s == "GetDeviceProperties") {
+      // The properties that mean something for the recovered program, field by field.
+      if (!need(1)) return success();
+      dropArgs(c, 1);
+      ExprPtr prop = mutate(pointee(c.args[0]));
+      auto field = [&](const std::string &name, TypePtr t) {
+        auto m = make<Member>(loc);
+        m->base = prop;
+        m->field = name;
+        m->type = std::move(t);
+        return m;
+      };
+      usesMemset_ = true;  // <string.h> for the name
+      emit(eval(call("strcpy", {field("name", nullptr), stringLit("xpile CPU", loc)}, nullptr, loc), loc), loc, c.callee);
+      for (const char *f : {"warpSize", "multiProcessorCount", "maxThreadsPerBlock", "maxThreadsPerMultiProcessor",
+                            "sharedMemPerBlock", "sharedMemPerMultiprocessor"})
+        emit(assign(field(f, intType()), intLit(*deviceProperty(f), loc), loc), loc, c.callee);
+      for (const char *f : {"maxThreadsDim", "maxGridSize"})
+        for (int i = 0; i < 3; ++i) {
+          auto l = make<Load>(loc);
+          l->base = field(f, nullptr);
+          l->index = intLit(i, loc);
+          l->type = intType();
+          emit(assign(l, intLit(*deviceProperty(std::string(f) + "[" + std::to_string(i) + "]"), loc), loc), loc,
+               c.callee);
+        }
+      usesDeviceProp_ = true;
+      return success();
+    }
     if (s == "GetDevice" || s == "GetDeviceCount") {  // one device: the CPU, number 0
       if (!need(1)) return success();
       dropArgs(c);
@@ -766,9 +886,24 @@ private:
       emit(assign(mutate(pointee(c.args[0])), ms, loc), loc, c.callee);
       return success();
     }
-    (void)valueUsed;
     ctx_.error(loc, "'" + c.callee + "' has no CPU equivalent");
     return success();
+  }
+
+  // The values cudaGetDeviceProperties reports for the CPU the recovered loops run on (the
+  // source dialect's SIMT model: its warp, one multiprocessor, CUDA's launch limits).
+  std::optional<int64_t> deviceProperty(const std::string &f) const {
+    if (f == "name") return 0;
+    if (f == "warpSize") return source_ == Dialect::HIP ? 64 : 32;
+    if (f == "multiProcessorCount") return 1;
+    if (f == "maxThreadsPerBlock" || f == "maxThreadsPerMultiProcessor") return 1024;
+    if (f == "sharedMemPerBlock" || f == "sharedMemPerMultiprocessor") return source_ == Dialect::HIP ? 65536 : 49152;
+    if (f == "maxThreadsDim" || f == "maxGridSize") return 0;
+    if (f == "maxThreadsDim[0]" || f == "maxThreadsDim[1]") return 1024;
+    if (f == "maxThreadsDim[2]") return 64;
+    if (f == "maxGridSize[0]") return 2147483647;
+    if (f == "maxGridSize[1]" || f == "maxGridSize[2]") return 65535;
+    return std::nullopt;
   }
 
   std::optional<int64_t> attributeValue(const std::string &name) const {
@@ -1087,6 +1222,14 @@ bool lowerHostCode(Module &m, const HostLoweringOptions &o, PassContext &ctx) {
   }
   if (failed()) return false;
 
+  if (lower.usesDeviceProp_) {
+    VerbatimDecl d;
+    d.text = "typedef struct {\n  char name[256];\n  int warpSize, multiProcessorCount, maxThreadsPerBlock, "
+             "maxThreadsPerMultiProcessor;\n  int maxThreadsDim[3], maxGridSize[3];\n  size_t sharedMemPerBlock, "
+             "sharedMemPerMultiprocessor;\n} cudaDeviceProp;";
+    d.reason = "Typedef declaration";  // the device properties host lowering gives values to
+    items.insert(items.begin(), d);
+  }
   if (lower.usesDim3_) {
     // dim3 in host code is just three unsigned extents.
     VerbatimDecl d;

@@ -126,7 +126,7 @@ struct Nest {
 class GpuBinder {
 public:
   GpuBinder(Module &m, const Function &fn, const LoopBindOptions &o, PassContext &ctx)
-      : m_(m), fn_(fn), o_(o), ctx_(ctx) {
+      : fn_(fn), o_(o), ctx_(ctx) {
     for (auto &p : fn.params) params_[p.name] = p.type;
     for (auto &item : m.items)
       if (auto *g = std::get_if<GlobalVar>(&item)) globals_.insert(g->name);
@@ -182,6 +182,11 @@ public:
     std::vector<StmtPtr> pro, epi;
     for (auto &u : uses_) {
       TypePtr elem = u.elementType;
+      // The size once, by name, as a GPU engineer writes it.
+      pro.push_back(b::decl(bytesName(u.name), sizeType(true),
+                            b::binary(BinaryOp::Mul, b::cast(sizeType(false), u.count), b::sizeOf(u.elementType),
+                                      sizeType(false)),
+                            fn_.loc));
       pro.push_back(b::decl(devName(u.name), Type::pointerTo(elem), b::var("nullptr", nullptr), fn_.loc));
       auto alloc = std::make_shared<HostAlloc>();
       alloc->pointer = b::var(devName(u.name), Type::pointerTo(elem));
@@ -205,12 +210,10 @@ public:
     return b::seq(all, true, fn_.body->loc);
   }
 
-  size_t nestCount() const { return nests_.size(); }
   const std::vector<BufferUse> &uses() const { return uses_; }
   bool perLaunchCopies() const { return hostTouchesBuffers_; }
 
 private:
-  Module &m_;
   const Function &fn_;
   const LoopBindOptions &o_;
   PassContext &ctx_;
@@ -328,6 +331,7 @@ private:
       if (items.empty() || !items.back()->as<For>()) break;
       std::vector<StmtPtr> decls(items.begin(), items.end() - 1);
       bool ok = std::all_of(decls.begin(), decls.end(), [](auto &d) { return d->kind == StmtKind::Decl; });
+      if (!ok) break;
       auto &inner = *items.back()->as<For>();
       std::set<std::string> names = bandNames;
       for (auto &d : decls) names.insert(d->as<Decl>()->name);
@@ -370,10 +374,16 @@ private:
     return v.found;
   }
 
-  ExprPtr bytes(const BufferUse &u) const {
-    TypePtr sz = Type::scalarOf(ScalarType::U64);
-    std::const_pointer_cast<Type>(sz)->name = "size_t";
-    return b::binary(BinaryOp::Mul, b::cast(sz, u.count), b::sizeOf(u.elementType), sz);
+  static TypePtr sizeType(bool isConst) {
+    auto t = std::make_shared<Type>(*Type::scalarOf(ScalarType::U64, isConst));
+    t->name = "size_t";
+    return t;
+  }
+  ExprPtr bytes(const BufferUse &u) const { return b::var(bytesName(u.name), Type::scalarOf(ScalarType::U64)); }
+  std::string bytesName(const std::string &n) const {
+    std::string name = n + "_bytes";
+    while (params_.count(name) || localTypes_.count(name)) name += "_";
+    return name;
   }
 
   bool needsCopyIn(const BufferUse &u) const {
@@ -631,7 +641,7 @@ bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
 
   Module out = m;
   out.items.clear();
-  int kernels = 0, loopsBound = 0, sequential = 0, perLaunch = 0;
+  int kernels = 0, loopsBound = 0, sequential = 0, perLaunch = 0, hostOnly = 0;
   std::set<std::string> deviceCallees;
   for (auto &item : m.items) {
     auto *fn = std::get_if<Function>(&item);
@@ -653,6 +663,10 @@ bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
     if (!body) return false;
     nf.body = body;
     for (auto &k : gb.kernels) out.items.push_back(k);
+    if (gb.kernels.empty()) {
+      ctx.warning(fn->loc, "'" + fn->name + "' has no loop nest that can run on the device; it stays sequential host code");
+      ++hostOnly;
+    }
     kernels += int(gb.kernels.size());
     sequential += gb.sequentialLoops;
     perLaunch += gb.perLaunchCopies() ? 1 : 0;
@@ -688,6 +702,7 @@ bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
     ctx.stats["loop_bind.kernels"] = kernels;
     ctx.stats["loop_bind.host_device_helpers"] = helpers;
     ctx.stats["loop_bind.entries_with_copies_per_launch"] = perLaunch;
+    ctx.stats["loop_bind.host_only_entries"] = hostOnly;
   } else {
     ctx.stats["loop_bind.parallel_loops"] = loopsBound;
   }

@@ -396,7 +396,33 @@ private:
   const std::function<ExprPtr(const std::vector<ExprPtr> &)> &fn;
 };
 
+class Simplifier : public IRMutator {
+public:
+  ExprPtr visitBinary(const Binary &node, const ExprPtr &self) override {
+    ExprPtr l = mutate(node.lhs), r = mutate(node.rhs);
+    bool arith = node.op == BinaryOp::Add || node.op == BinaryOp::Sub || node.op == BinaryOp::Mul ||
+                 node.op == BinaryOp::Div || node.op == BinaryOp::Mod;
+    // Only integer arithmetic: folding floating-point expressions could change rounding.
+    bool ints = (!l->type || l->type->isInteger()) && (!r->type || r->type->isInteger());
+    if (arith && ints) {
+      ExprPtr folded = binary(node.op, l, r);
+      auto *b = folded->as<Binary>();
+      if (!b || b->op != node.op || b->lhs != l || b->rhs != r) return folded;  // something folded
+    }
+    if (l == node.lhs && r == node.rhs) return self;
+    auto out = std::make_shared<Binary>(node);
+    out->lhs = l;
+    out->rhs = r;
+    return out;
+  }
+};
+
 }  // namespace
+
+StmtPtr simplify(const StmtPtr &s) {
+  Simplifier simp;
+  return simp.mutate(s);
+}
 
 ExprPtr substitute(const ExprPtr &e, const std::map<std::string, ExprPtr> &map) {
   Substituter s(map);
@@ -517,8 +543,16 @@ struct EffectWalker {
     case ExprKind::Member: expr(e->as<Member>()->base); break;
     case ExprKind::Call: {
       auto *c = e->as<Call>();
-      // Only math functions are known to be pure; anything else may read or write memory.
-      if (c->callKind != CallKind::Math) opaque(e->loc, "call to " + c->callee);
+      // Only math functions (and the constant builtins behind INFINITY/NAN) are known to be pure;
+      // anything else may read or write memory.
+      static const char *pureBuiltins[] = {"__builtin_inff", "__builtin_inf", "__builtin_nanf", "__builtin_nan",
+                                           "__builtin_huge_valf", "__builtin_huge_val", "__builtin_expect"};
+      bool pure = c->callKind == CallKind::Math;
+      for (const char *b : pureBuiltins) pure |= c->callee == b;
+      if (!pure) {
+        opaque(e->loc, "call to " + c->callee);
+        fx.intrinsicCalls += c->callKind == CallKind::Intrinsic || c->callKind == CallKind::Warp;
+      }
       expr(c->receiver);
       for (auto &a : c->args) expr(a);
       break;
@@ -1073,6 +1107,7 @@ std::optional<FusionPlan> planFusion(const LoopRef &first, const LoopRef &second
   // Statements between the loops run before the second loop either way; they may move above the
   // first one only when they share nothing written with it.
   std::vector<StmtPtr> between(slotA->seq->body.begin() + slotA->index + 1, slotA->seq->body.begin() + slotB->index);
+  auto roots = pointerRoots(*first.function);
   auto whole = effectsOf(StmtPtr(first.loop));
   for (auto &s : between) {
     Effects fs = effectsOf(s);
@@ -1081,7 +1116,11 @@ std::optional<FusionPlan> planFusion(const LoopRef &first, const LoopRef &second
     for (auto &w : fs.declared) clash |= whole.reads.count(w) > 0;
     for (auto &w : whole.writes) clash |= fs.reads.count(w) > 0;
     for (auto &x : fs.accesses)
-      for (auto &y : whole.accesses) clash |= x.buffer == y.buffer && (x.write || y.write);
+      for (auto &y : whole.accesses) {
+        auto rx = roots.count(x.buffer) ? roots.at(x.buffer) : x.buffer;
+        auto ry = roots.count(y.buffer) ? roots.at(y.buffer) : y.buffer;
+        clash |= rx == ry && (x.write || y.write);
+      }
     if (clash) {
       ctx.error(s->loc, pass + ": a statement between the loops depends on the first loop (or it on the statement), so "
                                "the loops cannot be brought together");
@@ -1093,7 +1132,7 @@ std::optional<FusionPlan> planFusion(const LoopRef &first, const LoopRef &second
     variant.insert(fx->writes.begin(), fx->writes.end());
     variant.insert(fx->declared.begin(), fx->declared.end());
   }
-  if (!checkFuseOrFission(fa, fb, *ra, true, variant, a.loc, ctx, pass, pointerRoots(*first.function)))
+  if (!checkFuseOrFission(fa, fb, *ra, true, variant, a.loc, ctx, pass, roots))
     return std::nullopt;
 
   // Names declared by both bodies keep apart in their own blocks.
@@ -1110,6 +1149,9 @@ std::optional<FusionPlan> planFusion(const LoopRef &first, const LoopRef &second
   }
   plan.fused = std::make_shared<For>(a);
   plan.fused->body = block(body);
+  // forward dependences between the two bodies may now cross iterations
+  plan.fused->independent = false;
+  if (plan.fused->forKind == ForKind::Parallel && !(a.independent && b.independent)) plan.fused->forKind = ForKind::Serial;
   if (plan.fused->body->kind != StmtKind::Seq) {
     auto q = std::make_shared<Seq>();
     q->body = {plan.fused->body};

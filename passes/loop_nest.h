@@ -67,6 +67,8 @@ ast::StmtPtr constDecl(const std::string &name, ast::TypePtr type, ast::ExprPtr 
 // Replaces free uses of variables (not below a declaration of the same name).
 ast::ExprPtr substitute(const ast::ExprPtr &e, const std::map<std::string, ast::ExprPtr> &map);
 ast::StmtPtr substitute(const ast::StmtPtr &s, const std::map<std::string, ast::ExprPtr> &map);
+// Folds `x + 0`, `0 + x`, `x * 1`, constant arithmetic, ... left behind by substitution.
+ast::StmtPtr simplify(const ast::StmtPtr &s);
 // Rewrites every access `buffer[...]` with `fn(indices)` (the new expression for the access).
 ast::StmtPtr rewriteAccesses(const ast::StmtPtr &s, const std::string &buffer,
                              const std::function<ast::ExprPtr(const std::vector<ast::ExprPtr> &)> &fn);
@@ -88,6 +90,7 @@ struct Effects {
   std::vector<Access> accesses;         // subscripted reads and writes
   // Things the analysis cannot see through: user/builtin/atomic calls, verbatim code, address-of.
   std::vector<std::pair<ast::SourceLoc, std::string>> opaque;
+  size_t intrinsicCalls = 0;  // how many of `opaque` are target intrinsic or warp calls
   // Control leaving the statement other than by falling through (break/continue not inside an inner
   // loop, return) and barriers.
   std::vector<ast::SourceLoc> exits, syncs;
@@ -117,10 +120,12 @@ using OrderFn = std::function<z3::expr(const std::vector<z3::expr> &i1, const st
 bool mayConflict(const Access &a, const Access &b, const std::vector<Range> &dims,
                  const std::set<std::string> &variant, const OrderFn &order, std::string *why = nullptr);
 
-// Checks that running every instance of `first` before every instance of `second` (fission order),
-// or interleaving them iteration by iteration (fusion order), preserves the dependences between the
-// two statement groups of one loop `r`. `firstBeforeSecondOriginally`: fusion (two loops, first
-// ran entirely before) vs fission (one loop, parts interleaved). Reports the reason in ctx.
+// Checks that two statement groups of one loop `r` may be separated (fission: all of `first`, then
+// all of `second`) or brought together (fusion of two loops: first(i) then second(i) per
+// iteration). Both are legal under the same condition: no instance of `first` at iteration i1
+// conflicts with an instance of `second` at an earlier iteration i2 < i1, and no scalar declared
+// outside flows between the groups. `fusion` only changes the wording and the check on locals
+// (fission cannot split a local's declaration from its uses). Reports the reason in ctx.
 // Distinct buffer names are taken to be distinct arrays (kernel arguments do not overlap), except
 // names that `roots` maps to the same array (pointers derived from one another).
 bool checkFuseOrFission(const Effects &first, const Effects &second, const Range &r, bool fusion,

@@ -6,6 +6,7 @@
 
 #include "ast/visitor.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -880,7 +881,7 @@ private:
       body.push_back(declare(n, ref ? constOf(t->element, false) : t, c.args[i], c.loc));
     }
     for (auto &n : declaredNames(f.body)) ren.names[n] = gen_.fresh(n);
-    StmtPtr fb = ren.mutate(f.body);
+    StmtPtr fb = SelectFolder().mutate(ren.mutate(f.body));
     std::vector<StmtPtr> stmts;
     if (auto *sq = fb->as<Seq>()) stmts = sq->body;
     else stmts = {fb};
@@ -1102,8 +1103,10 @@ bool KernelRecovery::isUniform(const ExprPtr &e) const {
   }
   case ExprKind::Unary: {
     auto *u = e->as<Unary>();
-    if (u->op == UnaryOp::Deref || u->op == UnaryOp::AddrOf || u->op == UnaryOp::PreInc || u->op == UnaryOp::PreDec ||
-        u->op == UnaryOp::PostInc || u->op == UnaryOp::PostDec)
+    if (u->op == UnaryOp::Deref || u->op == UnaryOp::AddrOf) return false;
+    if ((u->op == UnaryOp::PreInc || u->op == UnaryOp::PreDec || u->op == UnaryOp::PostInc ||
+         u->op == UnaryOp::PostDec) &&
+        u->operand->kind != ExprKind::Var)
       return false;
     return isUniform(u->operand);
   }
@@ -1117,6 +1120,11 @@ bool KernelRecovery::isUniform(const ExprPtr &e) const {
     return isUniform(s->cond) && isUniform(s->thenValue) && isUniform(s->elseValue);
   }
   case ExprKind::Member: return isUniform(e->as<Member>()->base);
+  case ExprKind::Assign: {
+    // only in loop updates of uniform counters (`o >>= 1`): uniform counters are written nowhere else
+    auto *a = e->as<AssignExpr>();
+    return a->target->kind == ExprKind::Var && isUniform(a->target) && isUniform(a->value);
+  }
   case ExprKind::Call: {
     auto *c = e->as<Call>();
     bool pure = c->callKind == CallKind::Math ||
@@ -1585,7 +1593,7 @@ void KernelRecovery::process(const StmtPtr &s0, std::vector<StmtPtr> &out) {
         return;
       }
     }
-    if (auto *sq = s->as<Seq>(); sq && !sq->scoped) {
+    if (auto *sq = s->as<Seq>()) {  // names are unique in the kernel: the scope can go
       for (auto &c : sq->body) process(c, out);
       return;
     }
@@ -1787,10 +1795,24 @@ protected:
   }
   StmtPtr visitAlloc(const Alloc &node, const StmtPtr &self) override {
     if (!names.count(node.name)) return IRMutator::visitAlloc(node, self);
-    if (node.init && ctx)
-      ctx->error(node.loc, "loop recovery: array '" + node.name +
-                               "' with an initializer lives across a barrier; not supported");
-    return seq({}, false, node.loc);
+    if (!node.init) return seq({}, false, node.loc);
+    // `T a[n] = {...}`: this thread's row is zero-filled, then the listed elements stored.
+    ExprPtr row = load(var(node.name, nullptr), var(tid, tU32()), node.type);
+    auto size = mk<SizeOf>();
+    size->operand = row;
+    size->type = tSize();
+    std::vector<StmtPtr> out{evalStmt(call("memset", {row, lit(0), size}, nullptr), node.loc)};
+    std::function<void(const ExprPtr &, const ExprPtr &)> store = [&](const ExprPtr &at, const ExprPtr &init) {
+      if (auto *l = init->as<InitList>()) {
+        for (size_t i = 0; i < l->elements.size(); ++i) store(load(at, lit(static_cast<int64_t>(i)), nullptr), l->elements[i]);
+        return;
+      }
+      bool zero = (init->as<IntLit>() && init->as<IntLit>()->value == 0) ||
+                  (init->as<FloatLit>() && init->as<FloatLit>()->value == 0 && !std::signbit(init->as<FloatLit>()->value));
+      if (!zero) out.push_back(assign(at, mutate(init), std::nullopt, node.loc));
+    };
+    store(row, node.init);
+    return seq(out, false, node.loc);
   }
 };
 
@@ -1916,8 +1938,8 @@ bool KernelRecovery::run() {
   });
   if (failed()) return false;
 
-  if (!inlineHelpers(body)) return false;
   body = SelectFolder().mutate(body);
+  if (!inlineHelpers(body)) return false;
   if (!lowerAtomics(body)) return false;
   gen_.addAll(body);
   for (auto &p : k_.params) gen_.used.insert(p.name);

@@ -2,6 +2,8 @@
 
 #include "ast/visitor.h"
 
+#include <cctype>
+
 namespace xpile::passes {
 
 using namespace ast;
@@ -59,11 +61,11 @@ protected:
 // which lane 16 (l / 16) + k holds as its element i, and B(k, c) for c = l % 16, which lane
 // 16 (k % 2) + l % 16 holds as its element k / 2: every lane reads the same register index, so
 // each operand is one width-32 shuffle.
-const char *kHipWmma = R"(// nvcuda::wmma for HIP, emitted by xpile: m16n16k16 fragments of a 32-lane warp, 8 elements per
+const char *kHipWmma = R"(// wmma for HIP, emitted by xpile (the program's wmma:: names this namespace): m16n16k16 fragments of a 32-lane warp, 8 elements per
 // lane (element i of lane l is the tile's row-major element l + 32 i); mma_sync exchanges
 // operands with width-32 shuffles, so each half of a 64-lane wavefront is one CUDA warp.
-namespace nvcuda {
-namespace wmma {
+namespace nvcuda {}  // named by the program's `using namespace nvcuda;`
+namespace xpile_wmma {
 struct matrix_a {};
 struct matrix_b {};
 struct accumulator {};
@@ -125,8 +127,117 @@ __device__ inline void mma_sync(fragment<accumulator, 16, 16, 16, Acc> &d, const
   }
   for (int i = 0; i < 8; ++i) d.x[i] = out[i];
 }
-}  // namespace wmma
-}  // namespace nvcuda)";
+}  // namespace xpile_wmma)";
+
+// CUDA's __dp4a (four byte products added to an int) has no HIP 5.2 spelling; this helper keeps
+// its exact semantics (the executors and nvcc agree on them) under a name of its own, so it never
+// collides with a runtime that does declare __dp4a.
+const char *kHipDp4a = R"(// CUDA __dp4a for HIP, emitted by xpile: c + the sum of the four byte-wise products of a and b.
+__device__ inline int xpile_dp4a(int a, int b, int c) {
+  for (int i = 0; i < 4; ++i) c += static_cast<signed char>(a >> (8 * i)) * static_cast<signed char>(b >> (8 * i));
+  return c;
+}
+__device__ inline unsigned int xpile_dp4a(unsigned int a, unsigned int b, unsigned int c) {
+  for (int i = 0; i < 4; ++i) c += ((a >> (8 * i)) & 0xffu) * ((b >> (8 * i)) & 0xffu);
+  return c;
+})";
+
+// The program's wmma:: / nvcuda::wmma:: names become xpile_wmma:: (a namespace of its own, so it
+// cannot collide with a runtime that declares nvcuda::wmma, as the executors' does).
+std::string toXpileWmma(std::string s) {
+  for (const std::string from : {"nvcuda::wmma::", "wmma::"}) {
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+      bool boundary = i == 0 || !(std::isalnum(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == '_' || s[i - 1] == ':');
+      if (boundary && s.compare(i, from.size(), from) == 0) {
+        out += "xpile_wmma::";
+        i += from.size();
+      } else {
+        out += s[i++];
+      }
+    }
+    s = out;
+  }
+  return s;
+}
+
+class WmmaRenamer : public IRMutator {
+public:
+  TypePtr retype(const TypePtr &t) {
+    if (!t) return t;
+    if (t->kind == Type::Kind::Named) {
+      std::string n = toXpileWmma(t->name);
+      if (n == t->name) return t;
+      auto copy = std::make_shared<Type>(*t);
+      copy->name = n;
+      return copy;
+    }
+    TypePtr e = retype(t->element);
+    if (e == t->element) return t;
+    auto copy = std::make_shared<Type>(*t);
+    copy->element = e;
+    return copy;
+  }
+
+protected:
+  ExprPtr visitCall(const Call &n, const ExprPtr &self) override {
+    ExprPtr base = IRMutator::visitCall(n, self);
+    std::string callee = toXpileWmma(n.callee);
+    if (callee == n.callee) return base;
+    auto copy = std::make_shared<Call>(*base->as<Call>());
+    copy->callee = callee;
+    for (auto &a : copy->templateArgs) a = toXpileWmma(a);
+    return copy;
+  }
+  ExprPtr visitVar(const Var &n, const ExprPtr &self) override {
+    std::string name = toXpileWmma(n.name);
+    if (name == n.name) return self;
+    auto copy = std::make_shared<Var>(n);
+    copy->name = name;
+    return copy;
+  }
+  StmtPtr visitDecl(const Decl &n, const StmtPtr &self) override {
+    StmtPtr base = IRMutator::visitDecl(n, self);
+    TypePtr t = retype(n.type);
+    if (t == n.type) return base;
+    auto copy = std::make_shared<Decl>(*base->as<Decl>());
+    copy->type = t;
+    return copy;
+  }
+  StmtPtr visitAlloc(const Alloc &n, const StmtPtr &self) override {
+    StmtPtr base = IRMutator::visitAlloc(n, self);
+    TypePtr t = retype(n.type);
+    if (t == n.type) return base;
+    auto copy = std::make_shared<Alloc>(*base->as<Alloc>());
+    copy->type = t;
+    return copy;
+  }
+};
+
+class Dp4aRenamer : public IRMutator {
+public:
+  int renamed = 0;
+
+protected:
+  ExprPtr visitCall(const Call &n, const ExprPtr &self) override {
+    ExprPtr base = IRMutator::visitCall(n, self);
+    if (n.callee != "__dp4a") return base;
+    auto copy = std::make_shared<Call>(*base->as<Call>());
+    copy->callee = "xpile_dp4a";
+    ++renamed;
+    return copy;
+  }
+};
+
+void emitOnce(Module &m, const char *text, const std::string &reason, const SourceLoc &loc) {
+  for (const auto &item : m.items)
+    if (auto *v = std::get_if<VerbatimDecl>(&item); v && v->text == text) return;
+  VerbatimDecl impl;
+  impl.text = text;
+  impl.reason = reason;
+  impl.loc = loc;
+  m.items.insert(m.items.begin(), impl);  // before `using namespace nvcuda;` and every use
+}
 
 }  // namespace
 
@@ -150,19 +261,22 @@ bool mapMatrixCores(Module &m, const MatrixCoreOptions &o, PassContext &ctx) {
       ok = false;
     }
     if (ok && !finder.wmma.empty()) {
-      bool emitted = false;
-      for (const auto &item : m.items)
-        if (auto *v = std::get_if<VerbatimDecl>(&item)) emitted |= v->text == kHipWmma;
-      if (!emitted) {
-        VerbatimDecl impl;
-        impl.text = kHipWmma;
-        impl.reason = "wmma implementation for HIP (matrix core mapping)";
-        impl.loc = finder.wmma.front().loc;
-        auto at = m.items.begin();
-        while (at != m.items.end() && !std::holds_alternative<Function>(*at)) ++at;
-        m.items.insert(at, impl);
-      }
+      emitOnce(m, kHipWmma, "wmma implementation for HIP (matrix core mapping)", finder.wmma.front().loc);
+      WmmaRenamer renamer;
+      for (auto &item : m.items)
+        if (auto *f = std::get_if<Function>(&item)) {
+          *f = renamer.mutate(*f);
+          f->returnType = renamer.retype(f->returnType);
+          for (auto &p : f->params) p.type = renamer.retype(p.type);
+        }
       ctx.stats["wmma_uses_mapped"] = ctx.stats.value("wmma_uses_mapped", 0) + static_cast<int>(finder.wmma.size());
+    }
+    Dp4aRenamer dp4a;
+    for (auto &item : m.items)
+      if (auto *f = std::get_if<Function>(&item)) *f = dp4a.mutate(*f);
+    if (dp4a.renamed) {
+      emitOnce(m, kHipDp4a, "__dp4a for HIP (matrix core mapping)", {});
+      ctx.stats["dp4a_mapped"] = ctx.stats.value("dp4a_mapped", 0) + dp4a.renamed;
     }
   } else {
     for (const auto &u : finder.mfma) {

@@ -94,10 +94,9 @@ std::string renameIdentifiers(const std::string &text, const std::function<std::
 
 class RuntimeRenamer : public IRMutator {
 public:
-  RuntimeRenamer(const RuntimeApiTable &t, Dialect from, Dialect to, const std::set<std::string> &userNames, PassContext &ctx)
-      : table_(t), toHip_(to == Dialect::HIP), userNames_(userNames), ctx_(ctx) {
-    (void)from;
-  }
+  RuntimeRenamer(const RuntimeApiTable &t, Dialect to, const std::set<std::string> &userNames,
+                 const std::set<std::string> &kernels, PassContext &ctx)
+      : table_(t), toHip_(to == Dialect::HIP), userNames_(userNames), kernels_(kernels), ctx_(ctx) {}
 
   int calls = 0, names = 0, types = 0, verbatim = 0, launches = 0;
 
@@ -170,8 +169,28 @@ protected:
     if (!toHip_ && c.callee == "hipHostMalloc") callee = c.args.size() >= 3 ? "cudaHostAlloc" : "cudaMallocHost";
     bool changed = false;
     auto targs = retemplate(c.templateArgs, c.loc, changed);
+    // CUDA's C++ API takes kernels as `T *entry`; HIP 5.2's only as `const void *func`, to which a
+    // function does not convert implicitly in C++.
+    std::vector<ExprPtr> args = c.args;
+    if (toHip_ && callee) {
+      static const std::map<std::string, size_t> kFunctionArg = {
+          {"hipFuncSetAttribute", 0}, {"hipFuncGetAttributes", 1}, {"hipFuncSetCacheConfig", 0},
+          {"hipFuncSetSharedMemConfig", 0}, {"hipOccupancyMaxActiveBlocksPerMultiprocessor", 1}};
+      auto it = kFunctionArg.find(*callee);
+      auto *var = it != kFunctionArg.end() && it->second < args.size() ? args[it->second]->as<Var>() : nullptr;
+      if (var && kernels_.count(var->name)) {
+        auto cast = std::make_shared<Cast>();
+        cast->style = CastStyle::Reinterpret;
+        cast->operand = args[it->second];
+        cast->type = Type::pointerTo(Type::scalarOf(ScalarType::Void, true));
+        cast->loc = c.loc;
+        args[it->second] = cast;
+        changed = true;
+      }
+    }
     if (!callee && !changed) return base;
     auto copy = std::make_shared<Call>(c);
+    copy->args = args;
     if (callee) {
       copy->callee = *callee;
       ++calls;
@@ -256,20 +275,95 @@ protected:
     auto targs = retemplate(n.templateArgs, n.loc, changed);
     // hipLaunchKernelGGL has no CUDA form: the launch becomes <<<>>> (the configuration is data).
     bool unmacro = !toHip_ && n.viaMacro;
-    if (!changed && !unmacro) return base;
-    auto copy = std::make_shared<Launch>(*base->as<Launch>());
-    copy->templateArgs = targs;
-    if (unmacro) {
-      copy->viaMacro = false;
-      ++launches;
+    StmtPtr out = base;
+    if (changed || unmacro) {
+      auto copy = std::make_shared<Launch>(*base->as<Launch>());
+      copy->templateArgs = targs;
+      if (unmacro) {
+        copy->viaMacro = false;
+        ++launches;
+      }
+      out = copy;
     }
-    return copy;
+    return toHip_ ? out : optInDynamicShared(*out->as<Launch>(), out);
   }
+
+  // HIP gives a kernel up to 64 KiB of dynamic LDS as is; CUDA allows more than 48 KiB of dynamic
+  // shared memory only after cudaFuncSetAttribute(MaxDynamicSharedMemorySize). A launch whose
+  // dynamic size may exceed 48 KiB gets that opt-in right before it, guarded by the size.
+  StmtPtr optInDynamicShared(const Launch &l, const StmtPtr &self) {
+    const ExprPtr &bytes = l.config.sharedBytes;
+    if (!bytes || l.config.isBang()) return self;
+    if (auto *lit = bytes->as<IntLit>(); lit && lit->value <= 48 * 1024) return self;
+    if (!pure(bytes)) return self;  // evaluated twice below: only side-effect-free sizes
+    auto intLit = [&](int64_t v, const std::string &spelling) {
+      auto e = std::make_shared<IntLit>();
+      e->value = v;
+      e->spelling = spelling;
+      e->type = Type::scalarOf(ScalarType::I32);
+      e->loc = l.loc;
+      return e;
+    };
+    auto limit = std::make_shared<Binary>();
+    limit->op = BinaryOp::Mul;
+    limit->lhs = intLit(48, "48");
+    limit->rhs = intLit(1024, "1024");
+    auto cond = std::make_shared<Binary>();
+    cond->op = BinaryOp::GT;
+    cond->lhs = bytes;
+    cond->rhs = limit;
+    cond->loc = l.loc;
+    auto kernel = std::make_shared<Var>();
+    kernel->name = l.templateArgs.empty() ? l.kernel : l.kernel + "<" + [&] {
+      std::string s;
+      for (const auto &a : l.templateArgs) s += (s.empty() ? "" : ", ") + a;
+      return s;
+    }() + ">";
+    auto attr = std::make_shared<Var>();
+    attr->name = "cudaFuncAttributeMaxDynamicSharedMemorySize";
+    auto size = std::make_shared<Cast>();
+    size->operand = bytes;
+    size->type = Type::scalarOf(ScalarType::I32);
+    auto call = std::make_shared<Call>();
+    call->callee = "cudaFuncSetAttribute";
+    call->callKind = CallKind::Runtime;
+    call->args = {kernel, attr, size};
+    call->loc = l.loc;
+    auto eval = std::make_shared<Eval>();
+    eval->value = call;
+    eval->loc = l.loc;
+    auto guard = std::make_shared<If>();
+    guard->cond = cond;
+    guard->thenBody = eval;
+    guard->loc = l.loc;
+    auto seq = std::make_shared<Seq>();
+    seq->scoped = false;
+    seq->body = {guard, self};
+    seq->loc = l.loc;
+    ++sharedOptIns;
+    return seq;
+  }
+
+  static bool pure(const ExprPtr &e) {
+    if (!e) return true;
+    switch (e->kind) {
+    case ExprKind::IntLit: case ExprKind::Var: case ExprKind::SizeOf: case ExprKind::ParallelIndex: return true;
+    case ExprKind::Cast: return pure(e->as<Cast>()->operand);
+    case ExprKind::Binary: return pure(e->as<Binary>()->lhs) && pure(e->as<Binary>()->rhs);
+    default: return false;
+    }
+  }
+
+public:
+  int sharedOptIns = 0;
+
+protected:
 
 private:
   const RuntimeApiTable &table_;
   bool toHip_;
   const std::set<std::string> &userNames_;
+  const std::set<std::string> &kernels_;
   PassContext &ctx_;
 };
 
@@ -293,13 +387,17 @@ bool mapRuntimeApi(Module &m, const RuntimeApiMappingOptions &o, PassContext &ct
   size_t errorsBefore = ctx.diagnostics.size();
 
   // Names the program declares itself are never runtime names, whatever they look like.
-  std::set<std::string> userNames;
+  std::set<std::string> userNames, kernels;
   for (const auto &item : m.items) {
-    if (auto *f = std::get_if<Function>(&item)) userNames.insert(f->name);
-    else if (auto *g = std::get_if<GlobalVar>(&item)) userNames.insert(g->name);
+    if (auto *f = std::get_if<Function>(&item)) {
+      userNames.insert(f->name);
+      if (f->kind == FunctionKind::Kernel) kernels.insert(f->name);
+    } else if (auto *g = std::get_if<GlobalVar>(&item)) {
+      userNames.insert(g->name);
+    }
   }
 
-  RuntimeRenamer r(table, m.dialect, o.target, userNames, ctx);
+  RuntimeRenamer r(table, o.target, userNames, kernels, ctx);
   for (auto &item : m.items) {
     if (auto *f = std::get_if<Function>(&item)) {
       *f = r.mapFunction(*f);
@@ -332,6 +430,7 @@ bool mapRuntimeApi(Module &m, const RuntimeApiMappingOptions &o, PassContext &ct
   ctx.stats["verbatim_identifiers_mapped"] = ctx.stats.value("verbatim_identifiers_mapped", 0) + r.verbatim;
   ctx.stats["includes_mapped"] = ctx.stats.value("includes_mapped", 0) + includes;
   ctx.stats["launch_macros_rewritten"] = ctx.stats.value("launch_macros_rewritten", 0) + r.launches;
+  ctx.stats["dynamic_shared_opt_ins"] = ctx.stats.value("dynamic_shared_opt_ins", 0) + r.sharedOptIns;
 
   for (size_t i = errorsBefore; i < ctx.diagnostics.size(); ++i)
     if (ctx.diagnostics[i].severity == Severity::Error) return false;

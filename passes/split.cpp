@@ -64,8 +64,14 @@ bool splitLoop(Module &m, const SplitOptions &o, PassContext &ctx) {
   } else {
     for (auto &s : bodyStmts(loop.body)) innerBody.push_back(s);
   }
-  auto innerLoop = std::static_pointer_cast<const For>(
-      makeFor(inner, t, intLit(0), intLit(F), intLit(1), block(innerBody), &loop));
+  auto innerLoop = std::make_shared<For>(*std::static_pointer_cast<const For>(
+      makeFor(inner, t, intLit(0), intLit(F), intLit(1), block(innerBody), &loop)));
+  innerLoop->independent = loop.independent;  // a subset of independent iterations stays independent
+  if (loop.forKind == ForKind::Vectorized || loop.forKind == ForKind::Unrolled) {
+    // SIMD lanes and unrolling belong to the elements of a tile, not to the tiles
+    innerLoop->forKind = loop.forKind;
+    innerLoop->unrollFactor = loop.unrollFactor;
+  }
   auto outerFor = std::make_shared<For>(loop);  // keeps the loop's kind (parallel stays on the tiles)
   outerFor->var = outer;
   outerFor->start = intLit(0);
@@ -73,6 +79,11 @@ bool splitLoop(Module &m, const SplitOptions &o, PassContext &ctx) {
   outerFor->step = intLit(1);
   outerFor->cmp = BinaryOp::LT;
   outerFor->body = innerLoop;
+  if (loop.forKind == ForKind::Vectorized || loop.forKind == ForKind::Unrolled) {
+    outerFor->forKind = ForKind::Serial;
+    outerFor->unrollFactor = 0;
+    outerFor->parallelClauses.clear();
+  }
   std::vector<StmtPtr> replacement{outerFor};
   if (remainder) {
     auto rest = std::make_shared<For>(loop);

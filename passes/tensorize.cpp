@@ -117,6 +117,19 @@ public:
       return intrinsic("_mm512_maskz_loadu_ps", {mask(), makeBin(BinaryOp::Add, l->base, l->index, l->base->type)});
     }
     if (auto *b = e->as<Binary>()) {
+      // C compilers contract `x * y + z` (and `z + x * y`, `x * y - z`, `z - x * y`) into one fused
+      // multiply-add on FMA targets (FP_CONTRACT ON): the vector loop does the same, so it keeps
+      // the scalar loop's rounding.
+      auto *lm = b->lhs->as<Binary>(), *rm = b->rhs->as<Binary>();
+      bool lmul = lm && lm->op == BinaryOp::Mul && isF32(b->lhs->type);
+      bool rmul = rm && rm->op == BinaryOp::Mul && isF32(b->rhs->type);
+      if ((b->op == BinaryOp::Add || b->op == BinaryOp::Sub) && (lmul || rmul)) {
+        const Binary *mul = lmul ? lm : rm;
+        ExprPtr other = vec(lmul ? b->rhs : b->lhs), x = vec(mul->lhs), y = vec(mul->rhs);
+        if (!other || !x || !y) return nullptr;
+        const char *name = b->op == BinaryOp::Add ? "_mm512_fmadd_ps" : lmul ? "_mm512_fmsub_ps" : "_mm512_fnmadd_ps";
+        return intrinsic(name, {x, y, other});
+      }
       const char *name = b->op == BinaryOp::Add ? "_mm512_add_ps" : b->op == BinaryOp::Sub ? "_mm512_sub_ps"
                          : b->op == BinaryOp::Mul ? "_mm512_mul_ps" : b->op == BinaryOp::Div ? "_mm512_div_ps" : nullptr;
       if (!name) return fail(e, std::string("operator ") + binaryOpSpelling(b->op));
@@ -285,7 +298,8 @@ private:
       for (auto &o : all) {
         if (o == w || (lv.written.count(o) && o < w) || (lv.restrictBase[w] && lv.restrictBase[o])) continue;
         auto ptr = [&](const std::string &n, const ExprPtr &at) {
-          return makeBin(BinaryOp::Add, makeVar(n, ptrT), at, ptrT);
+          auto *lit = at->as<IntLit>();
+          return lit && lit->value == 0 ? makeVar(n, ptrT) : makeBin(BinaryOp::Add, makeVar(n, ptrT), at, ptrT);
         };
         ExprPtr c = makeBin(BinaryOp::LOr, makeBin(BinaryOp::LE, ptr(w, f.end), ptr(o, f.start)),
                             makeBin(BinaryOp::LE, ptr(o, f.end), ptr(w, f.start)));
@@ -303,7 +317,9 @@ private:
     one->type = Type::scalarOf(ScalarType::U32);
     sel->elseValue = makeBin(BinaryOp::Sub, makeBin(BinaryOp::Shl, one, left), one);
     auto cast = std::make_shared<Cast>();
-    cast->type = maskType();
+    auto castType = std::make_shared<Type>(*maskType());
+    castType->isConst = false;
+    cast->type = castType;
     cast->operand = sel;
     auto maskDecl = std::make_shared<Decl>();
     maskDecl->name = "mask";

@@ -5,7 +5,9 @@
 #include "passes/host_lowering.h"
 #include "passes/loop_bind.h"
 #include "passes/loop_recovery.h"
+#include "passes/matrix_core_mapping.h"
 #include "passes/runtime_api_mapping.h"
+#include "passes/tensorize.h"
 #include "passes/warp_size_portability.h"
 
 namespace xpile::passes {
@@ -40,7 +42,9 @@ PassStep loopBind(Dialect target) {
             return bindLoops(m, o, ctx);
           }};
 }
-
+PassStep tensorizeStep() {
+  return {"tensorize", [](ast::Module &m, PassContext &ctx) { return tensorize(m, TensorizeOptions{}, ctx); }};
+}
 PassStep runtimeApiMapping(Dialect target) {
   return {"runtime-api-mapping", [target](ast::Module &m, PassContext &ctx) {
             RuntimeApiMappingOptions o;
@@ -51,7 +55,13 @@ PassStep runtimeApiMapping(Dialect target) {
 PassStep warpSize() {
   return {"warp-size", [](ast::Module &m, PassContext &ctx) { return adaptWarpSize(m, WarpSizeOptions{}, ctx); }};
 }
-
+PassStep matrixCores(Dialect target) {
+  return {"matrix-cores", [target](ast::Module &m, PassContext &ctx) {
+            MatrixCoreOptions o;
+            o.target = target;
+            return mapMatrixCores(m, o, ctx);
+          }};
+}
 
 // Source -> sequential C (kernels and host code), which every target is rebuilt from.
 void lowerToSequential(Dialect from, std::vector<PassStep> &steps) {
@@ -62,6 +72,7 @@ void lowerToSequential(Dialect from, std::vector<PassStep> &steps) {
     steps.push_back(loopRecovery());  // OpenMP loops -> sequential loops known independent
     steps.push_back(detensorizeStep());
   }
+  if (from != Dialect::C) steps.push_back(cLowering());
 }
 
 }  // namespace
@@ -81,17 +92,17 @@ TranslationPlan planTranslation(Dialect from, Dialect to, Route route) {
   }
   std::vector<PassStep> &steps = plan.steps;
   if (plan.route == Route::Direct) {
-    steps = {runtimeApiMapping(to), warpSize()};
+    steps = {runtimeApiMapping(to), warpSize(), matrixCores(to)};
     return plan;
   }
   switch (to) {
   case Dialect::C:
     lowerToSequential(from, steps);
-    steps.push_back(cLowering());
     break;
   case Dialect::VNNI:
     lowerToSequential(from, steps);
     steps.push_back(loopBind(Dialect::VNNI));
+    steps.push_back(tensorizeStep());
     break;
   case Dialect::CUDA:
   case Dialect::HIP:

@@ -5,6 +5,7 @@
 // and later marked __device__ by loop bind when the C is turned into CUDA/HIP.
 #include "backends/vnni/intrinsic_catalogue.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -421,14 +422,20 @@ void Catalogue::build() {
           },
           {"xp_quiet_f32"}, true});
   // VSCALEFPS on one lane: a * 2^floor(b), rounded to nearest even, with the instruction's
-  // special cases (NaN operands propagate quietened, a first; 0 * 2^inf and inf * 2^-inf are the
-  // indefinite NaN).
+  // special cases (NaN operands propagate quietened, a first, except that a quiet NaN a with an
+  // infinite b gives +inf / +0; 0 * 2^inf and inf * 2^-inf are the indefinite NaN).
   scalar({"xp_scalef_f32", tF32(), {prm("a", tF32()), prm("b", tF32())},
           [] {
             E a = var("a"), b = var("b");
             E inf = math("__builtin_huge_valf", {});
             return block({
-                ifThen(a != a, ret(call("xp_quiet_f32", {a}, tF32()))),
+                // A NaN a: a signalling one is returned quietened; a quiet one is returned unless b is
+                // a (non-NaN) infinity, which gives +inf or +0 (measured on the instruction).
+                ifThen(a != a, block({decl("c", tVec(128)), assign(lane("c", "f32", 0), a),
+                                      ifThen((lane("c", "u32", 0) & ulit(0x400000, "0x400000u")) == 0,
+                                             ret(call("xp_quiet_f32", {a}, tF32()))),
+                                      ifThen(b == inf, ret(inf)), ifThen(b == -inf, ret(flit(0, "0.0f"))),
+                                      ret(a)})),
                 ifThen(b != b, ret(call("xp_quiet_f32", {b}, tF32()))),
                 ifThen(b == inf, ret(select(a == flit(0, "0.0f"), call("xp_nan_indefinite_f32", {}, tF32()),
                                             math("copysignf", {inf, a})))),
@@ -840,6 +847,12 @@ void Catalogue::build() {
   };
   gather("_mm512_i32gather_ps", false);
   gather("_mm512_mask_i32gather_ps", true);
+
+  // Forms the generators above produce that the x86 API does not have.
+  for (const char *absent : {"_mm512_mov_ps", "_mm512_mov_epi32", "_mm512_maskz_abs_ps"}) {
+    entries.erase(absent);
+    list.erase(std::remove_if(list.begin(), list.end(), [&](const Intrinsic &i) { return i.name == absent; }), list.end());
+  }
 }
 
 const Catalogue &catalogue() {

@@ -64,7 +64,7 @@ TEST(Expansion, LayernormVarianceLoopNeedsScalarExpansion) {
   ASSERT_FALSE(ctx.diagnostics.empty());
   EXPECT_NE(ctx.diagnostics[0].message.find("'d' is declared in the first part"), std::string::npos)
       << ctx.diagnostics[0].message;
-  EXPECT_EQ(ctx.diagnostics[0].loc.line, 22u);
+  EXPECT_EQ(ctx.diagnostics[0].loc.line, 21u);  // `sq += d * d`
 }
 
 TEST(Expansion, SoftmaxRowLoopRefused) {

@@ -27,6 +27,126 @@ namespace xpile::passes::test {
 std::string gccC11(const std::string &code, const std::string &extraFlags = "");
 }  // namespace xpile::passes::test
 
+namespace xpile::passes::test::corpus {
+
+// Corpus helpers, shared with c_lowering_test.cpp (tools/xpile's manifest reader is not a library).
+struct CorpusEntryArgs {
+  std::string entry;
+  std::vector<std::string> args;
+  double rtol = -1, atol = -1;
+};
+
+std::vector<std::string> files(const std::string &ext) {
+  std::vector<std::string> files;
+  for (auto &e : std::filesystem::recursive_directory_iterator(std::string(XPILE_SOURCE_DIR) + "/corpus"))
+    if (e.path().extension() == ext) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string read(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `+ - * / ( )` over integers and the shape's variables (manifest counts such as "rows*cols").
+std::optional<long long> evalCount(const std::string &text, const nlohmann::json &shape) {
+  size_t i = 0;
+  std::function<std::optional<long long>()> sum, product, atom;
+  auto skip = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  atom = [&]() -> std::optional<long long> {
+    skip();
+    if (i < text.size() && text[i] == '(') {
+      ++i;
+      auto v = sum();
+      skip();
+      if (i >= text.size() || text[i] != ')') return std::nullopt;
+      ++i;
+      return v;
+    }
+    size_t b = i;
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+    std::string tok = text.substr(b, i - b);
+    if (tok.empty()) return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(tok[0]))) return std::stoll(tok);
+    if (!shape.contains(tok) || !shape[tok].is_number_integer()) return std::nullopt;
+    return shape[tok].get<long long>();
+  };
+  product = [&]() -> std::optional<long long> {
+    auto v = atom();
+    for (skip(); v && i < text.size() && (text[i] == '*' || text[i] == '/'); skip()) {
+      char op = text[i++];
+      auto r = atom();
+      if (!r || (op == '/' && *r == 0)) return std::nullopt;
+      v = op == '*' ? *v * *r : *v / *r;
+    }
+    return v;
+  };
+  sum = [&]() -> std::optional<long long> {
+    auto v = product();
+    for (skip(); v && i < text.size() && (text[i] == '+' || text[i] == '-'); skip()) {
+      char op = text[i++];
+      auto r = product();
+      if (!r) return std::nullopt;
+      v = op == '+' ? *v + *r : *v - *r;
+    }
+    return v;
+  };
+  auto v = sum();
+  skip();
+  return i == text.size() ? v : std::nullopt;
+}
+
+std::string manifestEntryName(const std::string &dir) {
+  auto manifest = nlohmann::json::parse(read(dir + "/manifest.json"));
+  return manifest["entries"][0]["name"].get<std::string>();
+}
+
+std::optional<CorpusEntryArgs> smallestShapeArgs(const std::string &dir, const std::string &entryName) {
+  auto manifest = nlohmann::json::parse(read(dir + "/manifest.json"));
+  for (const auto &entry : manifest["entries"]) {
+    if (entry["name"] != entryName) continue;
+    std::optional<CorpusEntryArgs> best;
+    long long bestElements = 0;
+    for (const auto &shape : entry["shapes"]) {
+      CorpusEntryArgs a;
+      a.entry = entryName;
+      long long elements = 0;
+      bool ok = true;
+      for (const auto &p : entry["params"]) {
+        std::string type = p["type"], name = p["name"];
+        if (p.contains("count")) {
+          auto n = evalCount(p["count"].get<std::string>(), shape);
+          if (!n) ok = false;
+          elements += n.value_or(0);
+          a.args.push_back(type + "[" + std::to_string(n.value_or(0)) + "]:" + (p["role"] == "out" ? "zeros" : "rand"));
+        } else if (shape.contains(name)) {
+          std::string v = shape[name].is_number_integer() ? std::to_string(shape[name].get<long long>()) : shape[name].dump();
+          a.args.push_back(type + ":" + v);
+        } else {
+          ok = false;
+        }
+      }
+      if (entry.contains("tolerance")) {
+        a.rtol = entry["tolerance"].value("rtol", -1.0);
+        a.atol = entry["tolerance"].value("atol", -1.0);
+      }
+      if (ok && (!best || elements < bestElements)) {
+        best = a;
+        bestElements = elements;
+      }
+    }
+    if (best && bestElements <= (8ll << 20)) return best;
+  }
+  return std::nullopt;
+}
+
+}  // namespace xpile::passes::test::corpus
+
 namespace xpile::passes {
 namespace {
 
@@ -35,6 +155,8 @@ using test::gccC11;
 using test::parse;
 using test::print;
 using test::verifyEntry;
+using test::corpus::manifestEntryName;
+using test::corpus::smallestShapeArgs;
 
 std::string errors(const PassContext &ctx) {
   std::string s;
@@ -297,6 +419,36 @@ int check(float *p, int n) {
   EXPECT_NE(code.find("e == 0 ? \"no error\" : \"unknown error\""), std::string::npos) << code;
 }
 
+TEST(HostLowering, DevicePropertiesDescribeTheCpu) {
+  const char *src = R"(#include <cuda_runtime.h>
+void blocks_for(int *out, int n) {
+  cudaDeviceProp prop;
+  cudaGetDeviceProperties(&prop, 0);
+  int per_block = prop.maxThreadsPerBlock < 256 ? prop.maxThreadsPerBlock : 256;
+  out[0] = (n + per_block - 1) / per_block;
+  out[1] = prop.warpSize;
+  if (prop.multiProcessorCount < 1) out[1] = -1;  // device-dependent (the executor: its cores)
+}
+)";
+  Module before = parse("prop.cu", src);
+  Module c = toC(before);
+  std::string code = print(c);
+  EXPECT_NE(code.find("prop.warpSize = 32;"), std::string::npos) << code;
+  EXPECT_NE(code.find("prop.multiProcessorCount = 1;"), std::string::npos) << code;  // one sequential CPU
+  EXPECT_EQ(gccC11(code), "");
+  auto v = verifyEntry(before, c, "blocks_for", {"i32[2]:zeros", "i32:1000"});
+  EXPECT_TRUE(v.pass) << v.message;
+
+  Module bad = parse("clock.cu", R"(#include <cuda_runtime.h>
+int clock_rate() { cudaDeviceProp p; cudaGetDeviceProperties(&p, 0); return p.clockRate; }
+)");
+  PassContext ctx;
+  EXPECT_FALSE(lowerHostCode(bad, HostLoweringOptions{}, ctx));
+  ASSERT_FALSE(ctx.diagnostics.empty());
+  EXPECT_EQ(ctx.diagnostics[0].loc.line, 2u);
+  EXPECT_NE(ctx.diagnostics[0].message.find("clockRate"), std::string::npos);
+}
+
 // ---- The corpus ---------------------------------------------------------------------------------
 
 // Loop recovery's contract without its work: each kernel becomes a bodiless host function
@@ -386,31 +538,16 @@ void kernelsAsDeclarations(Module &m) {
   m = launches.mutate(m);
 }
 
-std::vector<std::string> corpusFiles(const std::string &ext) {
-  std::vector<std::string> files;
-  for (auto &e : std::filesystem::recursive_directory_iterator(std::string(XPILE_SOURCE_DIR) + "/corpus"))
-    if (e.path().extension() == ext) files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::string readFile(const std::string &path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Every corpus .cu and .hip: host code through host lowering and C lowering compiles as C11 with
 // gcc -Wall -Werror, and no runtime name is left.
 TEST(HostLowering, CorpusHostCodeBecomesC11) {
-  std::vector<std::string> files = corpusFiles(".cu");
-  for (auto &f : corpusFiles(".hip")) files.push_back(f);
+  std::vector<std::string> files = test::corpus::files(".cu");
+  for (auto &f : test::corpus::files(".hip")) files.push_back(f);
   ASSERT_EQ(files.size(), 44u);
   int passed = 0;
   for (const auto &path : files) {
     SCOPED_TRACE(path);
-    Module m = parse(path, readFile(path));
+    Module m = parse(path, test::corpus::read(path));
     kernelsAsDeclarations(m);
     PassContext ctx;
     if (!lowerHostCode(m, HostLoweringOptions{}, ctx)) {
@@ -434,120 +571,15 @@ TEST(HostLowering, CorpusHostCodeBecomesC11) {
 // The real pipeline on the corpus: loop recovery, host lowering, C lowering. Files recovery
 // refuses are skipped (its business); every file it recovers must come out as C11 that gcc
 // accepts with -Wall -Werror and that computes what the original computes.
-struct CorpusEntryArgs {
-  std::string entry;
-  std::vector<std::string> args;
-  double rtol = -1, atol = -1;
-};
-
-// The smallest shape of the manifest's first entry in the --arg language (inputs random, outputs
-// zeros), when its buffers are small enough for the SIMT executor; nullopt otherwise.
-std::optional<CorpusEntryArgs> smallestShapeArgs(const std::string &dir, const std::string &entryName);
-
-std::string manifestEntryName(const std::string &dir, const std::string &file);
-
-// `+ - * / ( )` over integers and the shape's variables (manifest counts such as "rows*cols").
-std::optional<long long> evalCount(const std::string &text, const nlohmann::json &shape) {
-  size_t i = 0;
-  std::function<std::optional<long long>()> sum, product, atom;
-  auto skip = [&] {
-    while (i < text.size() && text[i] == ' ') ++i;
-  };
-  atom = [&]() -> std::optional<long long> {
-    skip();
-    if (i < text.size() && text[i] == '(') {
-      ++i;
-      auto v = sum();
-      skip();
-      if (i >= text.size() || text[i] != ')') return std::nullopt;
-      ++i;
-      return v;
-    }
-    size_t b = i;
-    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
-    std::string tok = text.substr(b, i - b);
-    if (tok.empty()) return std::nullopt;
-    if (std::isdigit(static_cast<unsigned char>(tok[0]))) return std::stoll(tok);
-    if (!shape.contains(tok) || !shape[tok].is_number_integer()) return std::nullopt;
-    return shape[tok].get<long long>();
-  };
-  product = [&]() -> std::optional<long long> {
-    auto v = atom();
-    for (skip(); v && i < text.size() && (text[i] == '*' || text[i] == '/'); skip()) {
-      char op = text[i++];
-      auto r = atom();
-      if (!r || (op == '/' && *r == 0)) return std::nullopt;
-      v = op == '*' ? *v * *r : *v / *r;
-    }
-    return v;
-  };
-  sum = [&]() -> std::optional<long long> {
-    auto v = product();
-    for (skip(); v && i < text.size() && (text[i] == '+' || text[i] == '-'); skip()) {
-      char op = text[i++];
-      auto r = product();
-      if (!r) return std::nullopt;
-      v = op == '+' ? *v + *r : *v - *r;
-    }
-    return v;
-  };
-  auto v = sum();
-  skip();
-  return i == text.size() ? v : std::nullopt;
-}
-
-std::string manifestEntryName(const std::string &dir, const std::string &) {
-  auto manifest = nlohmann::json::parse(readFile(dir + "/manifest.json"));
-  return manifest["entries"][0]["name"].get<std::string>();
-}
-
-std::optional<CorpusEntryArgs> smallestShapeArgs(const std::string &dir, const std::string &entryName) {
-  auto manifest = nlohmann::json::parse(readFile(dir + "/manifest.json"));
-  for (const auto &entry : manifest["entries"]) {
-    if (entry["name"] != entryName) continue;
-    std::optional<CorpusEntryArgs> best;
-    long long bestElements = 0;
-    for (const auto &shape : entry["shapes"]) {
-      CorpusEntryArgs a;
-      a.entry = entryName;
-      long long elements = 0;
-      bool ok = true;
-      for (const auto &p : entry["params"]) {
-        std::string type = p["type"], name = p["name"];
-        if (p.contains("count")) {
-          auto n = evalCount(p["count"].get<std::string>(), shape);
-          if (!n) ok = false;
-          elements += n.value_or(0);
-          a.args.push_back(type + "[" + std::to_string(n.value_or(0)) + "]:" + (p["role"] == "out" ? "zeros" : "rand"));
-        } else if (shape.contains(name)) {
-          std::string v = shape[name].is_number_integer() ? std::to_string(shape[name].get<long long>()) : shape[name].dump();
-          a.args.push_back(type + ":" + v);
-        } else {
-          ok = false;
-        }
-      }
-      if (entry.contains("tolerance")) {
-        a.rtol = entry["tolerance"].value("rtol", -1.0);
-        a.atol = entry["tolerance"].value("atol", -1.0);
-      }
-      if (ok && (!best || elements < bestElements)) {
-        best = a;
-        bestElements = elements;
-      }
-    }
-    if (best && bestElements <= (8ll << 20)) return best;
-  }
-  return std::nullopt;
-}
 
 TEST(HostLowering, CorpusThroughLoopRecovery) {
-  std::vector<std::string> files = corpusFiles(".cu");
-  for (auto &f : corpusFiles(".hip")) files.push_back(f);
+  std::vector<std::string> files = test::corpus::files(".cu");
+  for (auto &f : test::corpus::files(".hip")) files.push_back(f);
   std::string report;
   int recovered = 0, compiled = 0, verified = 0;
   for (const auto &path : files) {
     SCOPED_TRACE(path);
-    Module original = parse(path, readFile(path));
+    Module original = parse(path, test::corpus::read(path));
     Module m = original;
     PassContext ctx;
     std::string name = std::filesystem::path(path).filename().string();
@@ -572,7 +604,7 @@ TEST(HostLowering, CorpusThroughLoopRecovery) {
     }
     ++compiled;
     std::string dir = std::filesystem::path(path).parent_path().string();
-    auto args = smallestShapeArgs(dir, manifestEntryName(dir, path));
+    auto args = smallestShapeArgs(dir, manifestEntryName(dir));
     if (!args) {
       report += name + ": compiles (shapes too large to verify here)\n";
       continue;

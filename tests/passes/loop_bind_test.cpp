@@ -49,6 +49,137 @@ void gelu_f32(const float *x, float *y, int n) {
   EXPECT_TRUE(v.pass) << v.message;
 }
 
+const char *kGemm = R"(void gemm(const float *A, const float *B, float *C, int M, int N, int K) {
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      float acc = 0.0f;
+      for (int k = 0; k < K; ++k)
+        acc += A[i * K + k] * B[k * N + j];
+      C[i * N + j] = acc;
+    }
+}
+)";
+
+TEST(LoopBind, GemmTwoDimensionalGrid) {
+  auto c = parse("gemm.c", kGemm);
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::CUDA, ctx);
+  std::string code = print(m);
+  std::cout << code;
+  // j (contiguous in C and B) on x, i on y; the k reduction stays sequential in each thread.
+  EXPECT_NE(code.find("int j = blockIdx.x * blockDim.x + threadIdx.x;"), std::string::npos) << code;
+  EXPECT_NE(code.find("int i = blockIdx.y * blockDim.y + threadIdx.y;"), std::string::npos) << code;
+  EXPECT_NE(code.find("if (i < M && j < N)"), std::string::npos) << code;
+  EXPECT_NE(code.find("<<<dim3((N + 31) / 32, (M + 7) / 8), dim3(32, 8)>>>"), std::string::npos) << code;
+  EXPECT_NE(code.find("const size_t A_bytes = (size_t)(K * M) * sizeof(float);"), std::string::npos) << code;
+  EXPECT_NE(code.find("cudaMalloc(&d_A, A_bytes);"), std::string::npos) << code;
+  EXPECT_EQ(ctx.params["loop_bind.block_x"], 32);
+  EXPECT_EQ(ctx.stats["loop_bind.kernels"], 1);
+  auto v = verifyEntry(c, m, "gemm", {"f32[665]:rand", "f32[760]:rand", "f32[1400]:zeros", "i32:35", "i32:40", "i32:19"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, GemmHipAndThreeAxes) {
+  auto c = parse("gemm.c", kGemm);
+  PassContext ctx;
+  LoopBindOptions o;
+  o.blockSize = 128;
+  auto m = bound(c, ast::Dialect::HIP, ctx, o);
+  std::string code = print(m);
+  EXPECT_NE(code.find("hipMalloc(&d_A"), std::string::npos) << code;
+  EXPECT_NE(code.find("hipMemcpy(C, d_C"), std::string::npos) << code;
+  auto v = verifyEntry(c, m, "gemm", {"f32[297]:rand", "f32[153]:rand", "f32[561]:zeros", "i32:33", "i32:17", "i32:9"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, SequentialHostLoopAroundKernels) {
+  // The outer loop carries a dependence through y; the inner loop is parallel: one launch per
+  // row, in order, on device buffers that stay resident between the launches.
+  auto c = parse("scan.c", R"(void rows(float *y, int rows, int cols) {
+  for (int r = 1; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c)
+      y[r * cols + c] += y[(r - 1) * cols + c];
+  }
+}
+)");
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::CUDA, ctx);
+  std::string code = print(m);
+  EXPECT_NE(code.find("for (int r = 1; r < rows; ++r)"), std::string::npos) << code;
+  EXPECT_GE(ctx.stats["loop_bind.sequential_host_loops"].get<int>(), 1);
+  auto v = verifyEntry(c, m, "rows", {"f32[315]:rand", "i32:7", "i32:45"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, VnniOuterLoopOnly) {
+  auto c = parse("gemm.c", kGemm);
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::VNNI, ctx);
+  std::string code = print(m);
+  EXPECT_EQ(m.dialect, ast::Dialect::VNNI);
+  // One parallel region, on i; j and k stay serial inside it.
+  size_t first = code.find("#pragma omp parallel for schedule(static)");
+  EXPECT_NE(first, std::string::npos) << code;
+  EXPECT_EQ(code.find("#pragma omp parallel", first + 1), std::string::npos) << code;
+  auto v = verifyEntry(c, m, "gemm", {"f32[665]:rand", "f32[760]:rand", "f32[1400]:zeros", "i32:35", "i32:40", "i32:19"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, VnniKeepsDependentLoopSerial) {
+  auto c = parse("prefix.c", "void prefix(float *y, int n) { for (int i = 1; i < n; ++i) y[i] += y[i - 1]; }\n");
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::VNNI, ctx);
+  EXPECT_EQ(print(m).find("#pragma omp"), std::string::npos);
+  EXPECT_EQ(ctx.stats["loop_bind.parallel_loops"], 0);
+}
+
+TEST(LoopBind, UnsizableBufferIsAnError) {
+  // The loop is parallel (only y[i] is written) but x[i * i] is not monotone-analysable here.
+  auto c = parse("square.c", R"(void square(const float *x, float *y, int n) {
+  for (int i = 0; i < n; ++i)
+    y[i] = x[i * i];
+}
+)");
+  ast::Module m = c;
+  PassContext ctx;
+  EXPECT_FALSE(bindLoops(m, {}, ctx));
+  ASSERT_TRUE(ctx.hasErrors());
+  bool found = false;
+  for (auto &d : ctx.diagnostics)
+    if (d.severity == Severity::Error) {
+      found |= d.message == "cannot determine how many elements of 'x' are accessed";
+      EXPECT_EQ(d.loc.line, 3) << d.message;
+    }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(m.dialect, ast::Dialect::C);  // unchanged
+}
+
+TEST(LoopBind, ScatterStaysOnHost) {
+  // y[idx[i]] may write one element from two iterations: not parallel, so nothing is outlined.
+  auto c = parse("scatter.c", R"(void scatter(const int *idx, float *y, int n) {
+  for (int i = 0; i < n; ++i)
+    y[idx[i]] = 1.0f;
+}
+)");
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::CUDA, ctx);
+  EXPECT_EQ(ctx.stats["loop_bind.kernels"], 0);
+  bool noted = false;
+  for (auto &d : ctx.diagnostics) noted |= d.message.find("may access the same element of 'y'") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(LoopBind, RejectsNonCModulesAndTargets) {
+  auto cu = parse("k.cu", "__global__ void k(float *y) { y[threadIdx.x] = 0; }\n");
+  PassContext ctx;
+  EXPECT_FALSE(bindLoops(cu, {}, ctx));
+  auto c = parse("a.c", "void f(float *y, int n) { for (int i = 0; i < n; ++i) y[i] = 0; }\n");
+  PassContext ctx2;
+  LoopBindOptions o;
+  o.target = ast::Dialect::BANG;
+  EXPECT_FALSE(bindLoops(c, o, ctx2));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every entry of every corpus C reference, bound for CUDA, HIP and VNNI, verified against the C
 // reference on the smallest shape of its manifest; printed CUDA/HIP compiled with nvcc/hipcc when
@@ -138,6 +269,22 @@ std::string compiles(const std::string &code, const std::string &ext, const std:
   return out;
 }
 
+// Prints the bound form of one file (XPILE_BIND_PRINT=path, XPILE_BIND_TARGET=cuda|hip|vnni), with
+// the pass's diagnostics: a tool for reading what the pass produces.
+TEST(LoopBind, PrintFile) {
+  const char *path = std::getenv("XPILE_BIND_PRINT");
+  if (!path) GTEST_SKIP() << "set XPILE_BIND_PRINT";
+  const char *t = std::getenv("XPILE_BIND_TARGET");
+  ast::Module m = parse(fs::path(path).filename().string(), readFile(path));
+  PassContext ctx;
+  LoopBindOptions o;
+  o.target = ast::dialectFromName(t ? t : "cuda").value_or(ast::Dialect::CUDA);
+  bool ok = bindLoops(m, o, ctx);
+  for (auto &d : ctx.diagnostics) std::cout << d.loc.str() << ": " << severityName(d.severity) << ": " << d.message << "\n";
+  std::cout << "params " << ctx.params.dump() << "\nstats " << ctx.stats.dump() << "\n";
+  if (ok) std::cout << print(m);
+}
+
 TEST(LoopBind, CorpusAllTargets) {
   const char *only = std::getenv("XPILE_BIND_CORPUS_ONLY");
   bool nvcc = have("nvcc"), hipcc = have("hipcc");
@@ -189,6 +336,7 @@ TEST(LoopBind, CorpusAllTargets) {
         row += " (kernels " + ctx.stats.value("loop_bind.kernels", nlohmann::json(0)).dump() + ", parallel loops " +
                ctx.stats.value("loop_bind.parallel_loops", nlohmann::json(0)).dump() + ")";
         table.push_back(row);
+        std::cout << row << std::endl;
       }
     }
   }

@@ -61,6 +61,19 @@ TEST(Reorder, Conv2dOutputChannelsInnermost) {
   EXPECT_TRUE(v.pass) << v.message;
 }
 
+TEST(Reorder, AvgPoolChannelsOutermost) {
+  // avg_pool2d: n/oh/ow/c is a perfect nest; c before the spatial loops (NHWC -> channel-major walk)
+  ast::Module before = corpus("pooling/avg_pool/avg_pool.c");
+  ast::Module after = before;
+  PassContext ctx;
+  ASSERT_TRUE(reorderLoops(after, {"avg_pool2d_f32", "n", {"c", "n", "oh", "ow"}}, ctx)) << ctx.diagnostics[0].message;
+  // N=2, H=7, W=6, C=3, 3x2 windows, stride 2x2: Ho = 3, Wo = 3
+  auto v = test::verifyEntry(before, after, "avg_pool2d_f32",
+                             {"f32[252]:rand", "f32[54]:zeros", "i32:2", "i32:7", "i32:6", "i32:3", "i32:3", "i32:2",
+                              "i32:2", "i32:2"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
 TEST(Reorder, RefusesNonPerfectNest) {
   // gemm's k loop sits after `float acc = 0.0f;` inside j: j/k is not a perfect nest.
   ast::Module m = corpus("matrix/gemm/gemm.c");

@@ -250,6 +250,41 @@ void run(float *d, hipStream_t s) {
   hiptest::expectCompiles(out, ast::Dialect::CUDA);
 }
 
+// HIP kernels may take up to 64 KiB of dynamic LDS as is; CUDA needs the opt-in past 48 KiB.
+TEST(RuntimeApiMapping, LargeDynamicSharedMemoryGetsTheCudaOptIn) {
+  ast::Module m = parse("dyn.hip", R"(#include <hip/hip_runtime.h>
+__global__ void reverse(const float *x, float *y, int n) {
+  extern __shared__ float s[];
+  for (int i = threadIdx.x; i < n; i += blockDim.x) s[i] = x[i];
+  __syncthreads();
+  for (int i = threadIdx.x; i < n; i += blockDim.x) y[i] = s[n - 1 - i];
+}
+void entry(const float *x, float *y, int n) {
+  float *dx, *dy;
+  hipMalloc(&dx, n * sizeof(float));
+  hipMalloc(&dy, n * sizeof(float));
+  hipMemcpy(dx, x, n * sizeof(float), hipMemcpyHostToDevice);
+  const size_t smem = n * sizeof(float);
+  reverse<<<1, 256, smem>>>(dx, dy, n);
+  hipMemcpy(y, dy, n * sizeof(float), hipMemcpyDeviceToHost);
+  hipFree(dx);
+  hipFree(dy);
+}
+)");
+  ast::Module before = m;
+  PassContext ctx;
+  ASSERT_TRUE(mapRuntimeApi(m, {ast::Dialect::CUDA}, ctx));
+  std::string out = print(m);
+  EXPECT_NE(out.find("  if (smem > 48 * 1024)\n    cudaFuncSetAttribute(reverse, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);\n"
+                     "  reverse<<<1, 256, smem>>>(dx, dy, n);"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(ctx.stats["dynamic_shared_opt_ins"], 1);
+  auto v = test::verifyEntry(before, m, "entry", {"f32[14000]:rand", "f32[14000]:zeros", "i32:14000"});  // 56000 bytes
+  EXPECT_TRUE(v.pass) << v.message;
+  hiptest::expectCompiles(out, ast::Dialect::CUDA);
+}
+
 TEST(RuntimeApiMapping, ApiWithoutHipEquivalentIsAnError) {
   ast::Module m = parse("g.cu", R"(#include <cuda_runtime.h>
 void run(cudaGraphExec_t g, cudaStream_t s) {
@@ -467,7 +502,9 @@ TEST(RuntimeApiMapping, CorpusBothDirections) {
       // Never silently wrong: every port either refuses with an error or compiles and verifies.
       EXPECT_TRUE(r.refused || (r.compiled && r.correct)) << r.op << " " << r.direction << ": " << r.outcome;
       // CUDA code is expressible on HIP wavefronts: that direction must always succeed.
-      if (from == ast::Dialect::CUDA) EXPECT_FALSE(r.refused) << r.op << ": " << r.outcome;
+      if (from == ast::Dialect::CUDA) {
+        EXPECT_FALSE(r.refused) << r.op << ": " << r.outcome;
+      }
     }
   }
   if (const char *path = std::getenv("XPILE_PORT_CORPUS_TABLE")) std::ofstream(path) << table;

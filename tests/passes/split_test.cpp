@@ -75,6 +75,21 @@ TEST(Split, NestedSplitsOfOneLoop) {
   EXPECT_TRUE(v.pass) << v.message;
 }
 
+TEST(Split, VnniOpenMPRowsStayParallelOnTiles) {
+  // rmsnorm.cpp (AVX-512): `#pragma omp parallel for` over rows; the tiles keep the pragma.
+  ast::Module before = corpus("llm/rmsnorm/rmsnorm.cpp");
+  ast::Module after = before;
+  PassContext ctx;
+  ASSERT_TRUE(splitLoop(after, {"rmsnorm_f32", "r", 4, true}, ctx)) << ctx.diagnostics[0].message;
+  std::string code = test::print(after);
+  EXPECT_NE(code.find("#pragma omp parallel for schedule(static)\n  for (int r_outer = 0; r_outer < (rows + 3) / 4; ++r_outer)"),
+            std::string::npos)
+      << code;
+  auto v = test::verifyEntry(before, after, "rmsnorm_f32",
+                             {"f32[420]:rand", "f32[42]:rand", "f32[420]:zeros", "i32:10", "i32:42", "f32:1e-5"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
 TEST(Split, RefusesWhatItCannotSplit) {
   ast::Module m = test::parse("t.c", R"(
 void f(float *y, int n) {
