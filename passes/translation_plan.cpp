@@ -92,7 +92,8 @@ TranslationPlan planTranslation(Dialect from, Dialect to, Route route) {
   }
   std::vector<PassStep> &steps = plan.steps;
   if (plan.route == Route::Direct) {
-    steps = {runtimeApiMapping(to), warpSize(), matrixCores(to)};
+    // Hazards first, while the module is still the source dialect; the API mapping switches it.
+    steps = {warpSize(), matrixCores(to), runtimeApiMapping(to)};
     return plan;
   }
   switch (to) {

@@ -157,6 +157,7 @@ struct PendingOp {
   OpKind kind;
   uint64_t key;      // normalised mask; ~0ull: every lane that has not exited
   uint64_t arrived;  // lanes that have deposited
+  bool segment = false;  // key is a maskless narrow shuffle's width segment (see warpCollective)
 };
 
 struct Warp {
@@ -369,6 +370,13 @@ inline void warpCollective(LaneOp &op, unsigned long long mask) {
   if (op.kind <= OpKind::ShflXor && (op.width < 1 || op.width > ws || (op.width & (op.width - 1)) != 0))
     rt::fault(rt::Fault::InvalidArgument, where(r) + ": " + opName(op.kind) + " with width " + std::to_string(op.width) +
                                               " (must be a power of two from 1 to the warp size " + std::to_string(ws) + ")");
+  // A maskless shuffle narrower than the warp exchanges only within the caller's width segment, so
+  // only that segment's live lanes take part (as with hardware EXEC masks: a HIP kernel may shuffle
+  // in one 32-lane half of a wavefront while the other half does something else).
+  // Segments of different widths overlap without conflict: a lane simply waits at its next
+  // shuffle for the lanes still finishing the previous one.
+  const bool segment = mask == ~0ull && op.kind <= OpKind::ShflXor && op.width < ws;
+  if (segment) mask = (((1ull << op.width) - 1) << (t.ctx.lane & ~(op.width - 1))) & w.population & ~w.exited;
   uint64_t key = ~0ull;
   if (mask != ~0ull) {
     key = mask & w.population;
@@ -386,6 +394,7 @@ inline void warpCollective(LaneOp &op, unsigned long long mask) {
   size_t index = w.pending.size();
   for (size_t i = 0; i < w.pending.size(); ++i) {
     PendingOp &p = w.pending[i];
+    if (p.key != key && (segment || p.segment)) continue;
     if (p.key == key || (participantsOf(w, p) & keyLanes)) {
       if (p.key != key || p.kind != op.kind)
         rt::fault(rt::Fault::DivergentBarrier,
@@ -396,7 +405,7 @@ inline void warpCollective(LaneOp &op, unsigned long long mask) {
       break;
     }
   }
-  if (index == w.pending.size()) w.pending.push_back(PendingOp{op.kind, key, 0});
+  if (index == w.pending.size()) w.pending.push_back(PendingOp{op.kind, key, 0, segment});
   t.op = op;
   PendingOp &p = w.pending[index];
   p.arrived |= bit;

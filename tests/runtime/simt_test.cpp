@@ -683,6 +683,27 @@ TEST_F(Simt, AllActiveLanesShuffleToleratesExitedLanes) {
   }
 }
 
+// A maskless shuffle of width 32 in one half of a 64-lane wavefront (as `if (warp == 0) warpSum(v)`
+// ported from CUDA does): only that half's lanes take part; the other half does not shuffle at all.
+void halfWavefrontShuffle(int *out) {
+  const int lane = static_cast<int>(self().lane);
+  int v = lane;
+  if (lane < 32)
+    for (int m = 16; m > 0; m /= 2) v += shuffle(ShuffleKind::Xor, ~0ull, v, m, 32);
+  out[lane] = v;
+}
+
+TEST_F(Simt, NarrowMasklessShuffleTakesOnlyItsSegment) {
+  platform().warpSize = 64;
+  for (const char *schedule : {"forward", "reverse", "shuffle:3"}) {
+    config().schedule = schedule;
+    std::vector<int> out(64, -1);
+    launch(KernelInfo{"halfWavefrontShuffle"}, halfWavefrontShuffle, Dim3(1), Dim3(64), 0, nullptr, out.data());
+    for (int l = 0; l < 64; ++l) EXPECT_EQ(out[l], l < 32 ? 31 * 32 / 2 : l) << schedule << " lane " << l;
+  }
+  platform().warpSize = 32;
+}
+
 void warpOpVersusBarrier(int *out) {
   if (self().lane == 0) syncthreads(55);
   else out[self().lane] = shuffle(ShuffleKind::Xor, ~0ull, 1, 1, 32);

@@ -108,7 +108,10 @@ inline int __builtin_amdgcn_readfirstlane(int v) {
   unsigned long long active = ::xpile::simt::activeMask();
   return __shfl(v, active ? __builtin_ctzll(active) : 0);
 }
-inline void __builtin_amdgcn_wave_barrier() {}
+// The wavefront runs in lockstep on hardware, so code after a wave barrier sees what every lane
+// did before it (HIP 6's __syncwarp is this barrier between wavefront fences): a rendezvous of
+// the wavefront's live lanes here.
+inline void __builtin_amdgcn_wave_barrier() { ::xpile::simt::syncwarp(::xpile::simt::activeMask()); }
 #define __builtin_amdgcn_s_barrier() ::xpile::simt::syncthreads(__LINE__)
 inline void __builtin_amdgcn_fence(int, const char *) { ::xpile::simt::threadfence(); }
 inline unsigned long long __clock64() { return static_cast<unsigned long long>(clock64()); }

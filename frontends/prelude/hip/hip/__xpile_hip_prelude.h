@@ -111,6 +111,7 @@ enum hipError_t {
   hipErrorMemoryAllocation = 2,
   hipErrorNotInitialized = 3,
   hipErrorInitializationError = 3,
+  hipErrorProfilerDisabled = 5,
   hipErrorDeinitialized = 4,
   hipErrorInvalidConfiguration = 9,
   hipErrorInvalidPitchValue = 12,
@@ -126,6 +127,7 @@ enum hipError_t {
   hipErrorInvalidImage = 200,
   hipErrorInvalidContext = 201,
   hipErrorNoBinaryForGpu = 209,
+  hipErrorPeerAccessUnsupported = 217,
   hipErrorInvalidSource = 300,
   hipErrorFileNotFound = 301,
   hipErrorInvalidHandle = 400,
@@ -161,6 +163,23 @@ typedef struct ihipEvent_t* hipEvent_t;
 typedef struct ihipModule_t* hipModule_t;
 typedef struct ihipModuleSymbol_t* hipFunction_t;
 typedef void* hipDeviceptr_t;
+typedef struct ihipGraph* hipGraph_t;
+typedef struct hipGraphExec* hipGraphExec_t;
+
+enum hipSharedMemConfig {
+  hipSharedMemBankSizeDefault = 0,
+  hipSharedMemBankSizeFourByte = 1,
+  hipSharedMemBankSizeEightByte = 2
+};
+
+typedef struct hipPointerAttribute_t {
+  int memoryType;
+  int device;
+  void* devicePointer;
+  void* hostPointer;
+  int isManaged;
+  unsigned allocationFlags;
+} hipPointerAttribute_t;
 
 #define hipStreamDefault 0x00
 #define hipStreamNonBlocking 0x01
@@ -222,7 +241,8 @@ enum hipDeviceAttribute_t {
   hipDeviceAttributeL2CacheSize,
   hipDeviceAttributeMaxThreadsPerMultiProcessor,
   hipDeviceAttributeComputeCapabilityMajor,
-  hipDeviceAttributeComputeCapabilityMinor
+  hipDeviceAttributeComputeCapabilityMinor,
+  hipDeviceAttributeMaxSharedMemoryPerMultiprocessor
 };
 
 // The commonly used fields of hipDeviceProp_t.
@@ -323,6 +343,7 @@ hipError_t hipHostRegister(void* hostPtr, size_t sizeBytes, unsigned int flags);
 hipError_t hipHostUnregister(void* hostPtr);
 hipError_t hipHostGetDevicePointer(void** devPtr, void* hstPtr, unsigned int flags);
 hipError_t hipMemGetInfo(size_t* free, size_t* total);
+hipError_t hipPointerGetAttributes(hipPointerAttribute_t* attributes, const void* ptr);
 hipError_t hipMemcpy(void* dst, const void* src, size_t sizeBytes, hipMemcpyKind kind);
 hipError_t hipMemcpyAsync(void* dst, const void* src, size_t sizeBytes, hipMemcpyKind kind,
                           hipStream_t stream = 0);
@@ -362,6 +383,10 @@ hipError_t hipStreamDestroy(hipStream_t stream);
 hipError_t hipStreamSynchronize(hipStream_t stream);
 hipError_t hipStreamQuery(hipStream_t stream);
 hipError_t hipStreamWaitEvent(hipStream_t stream, hipEvent_t event, unsigned int flags);
+// Graphs
+hipError_t hipGraphDestroy(hipGraph_t graph);
+hipError_t hipGraphExecDestroy(hipGraphExec_t graphExec);
+hipError_t hipGraphLaunch(hipGraphExec_t graphExec, hipStream_t stream);
 // Events
 hipError_t hipEventCreate(hipEvent_t* event);
 hipError_t hipEventCreateWithFlags(hipEvent_t* event, unsigned flags);
