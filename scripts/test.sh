@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 XPILE_WITH_HIP=1 bash scripts/install-deps.sh
 bash scripts/build.sh -DXPILE_BUILD_TESTS=ON
-(cd build && ctest --output-on-failure --parallel "$(nproc)")
+(cd build && ctest --output-on-failure --parallel "$(nproc)" --label-exclude slow)
 bash scripts/fuzz.sh "${XPILE_FUZZ_SECONDS:-60}"
