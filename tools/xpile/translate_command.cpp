@@ -198,13 +198,13 @@ int runTranslate() {
   // What was verified, said plainly.
   bool verified = false;
   std::string verificationText;
-  if (noVerify) {
+  if (plan.steps.empty()) {
+    verified = true;  // nothing was translated: the output is the input, printed
+    verificationText = "identity translation (parse and print)";
+  } else if (noVerify) {
     verificationText = "not verified (--no-verify)";
   } else if (!verification.plan) {
     verificationText = "not verified: " + verification.why;
-  } else if (plan.steps.empty()) {
-    verified = true;
-    verificationText = "identity translation (parse and print)";
   } else {
     for (const auto &rec : result.passes)
       if (rec.verification == passes::VerifyStatus::Failed)
