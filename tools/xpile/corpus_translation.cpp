@@ -47,7 +47,7 @@ std::string extensionFor(ast::Dialect d, bool isCxx) {
   switch (d) {
   case ast::Dialect::CUDA: return ".cu";
   case ast::Dialect::HIP: return ".hip";
-  case ast::Dialect::VNNI: return ".cpp";
+  case ast::Dialect::VNNI:
   case ast::Dialect::C: return isCxx ? ".cpp" : ".c";
   case ast::Dialect::BANG: return ".mlu";
   }
@@ -59,7 +59,10 @@ std::vector<std::string> compilerCommand(ast::Dialect d, bool isCxx, const std::
   switch (d) {
   case ast::Dialect::CUDA: return {"/usr/local/cuda/bin/nvcc", "-arch=sm_80", "-std=c++17", "-c", file, "-o", obj};
   case ast::Dialect::HIP: return {"hipcc", "--offload-arch=gfx90a", "-std=c++17", "-c", file, "-o", obj};
-  case ast::Dialect::VNNI:
+  case ast::Dialect::VNNI:  // C or C++ with AVX-512 intrinsics and OpenMP
+    if (!isCxx)
+      return {"gcc", "-std=c11", "-O1", "-Wall", "-fopenmp", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq",
+              "-mavx512vnni", "-c", file, "-o", obj};
     return {"g++", "-std=c++17", "-O1", "-Wall", "-fopenmp", "-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq",
             "-mavx512vnni", "-c", file, "-o", obj};
   case ast::Dialect::C:
