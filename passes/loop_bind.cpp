@@ -619,6 +619,29 @@ private:
 
 }  // namespace
 
+namespace {
+
+// A typedef made by host or C lowering for a type CUDA and HIP have built in ("} dim3;").
+bool definesGpuBuiltinType(const VerbatimDecl &v) {
+  if (v.reason != "Typedef declaration") return false;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = {"dim3"};
+    for (const char *base : {"char", "uchar", "short", "ushort", "int", "uint", "long", "ulong", "longlong",
+                             "ulonglong", "float", "double"})
+      for (int lanes = 1; lanes <= 4; ++lanes) n.push_back(base + std::to_string(lanes));
+    return n;
+  }();
+  for (const auto &name : names) {
+    std::string tail = " " + name + ";";
+    if (v.text.size() > tail.size() && v.text.compare(v.text.size() - tail.size(), tail.size(), tail) == 0 &&
+        v.text.rfind("typedef struct", 0) == 0)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
   if (m.dialect != Dialect::C) {
     ctx.error({}, std::string("loop bind expects a plain C module, not ") + dialectName(m.dialect));
@@ -644,6 +667,9 @@ bool bindLoops(Module &m, const LoopBindOptions &o, PassContext &ctx) {
   int kernels = 0, loopsBound = 0, sequential = 0, perLaunch = 0, hostOnly = 0;
   std::set<std::string> deviceCallees;
   for (auto &item : m.items) {
+    // Host and C lowering give plain C its own dim3 / float4 structs; on a GPU the target's
+    // built-in types take their place (the fields and layout are the same).
+    if (auto *v = std::get_if<VerbatimDecl>(&item); v && gpu && definesGpuBuiltinType(*v)) continue;
     auto *fn = std::get_if<Function>(&item);
     if (!fn || !fn->body || fn->kind != FunctionKind::Host || (gpu && fn->isStatic)) {
       out.items.push_back(item);

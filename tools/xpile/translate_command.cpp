@@ -64,10 +64,13 @@ std::string locationOr(const ast::SourceLoc &loc, const std::string &fallback) {
   return loc.valid() ? loc.str() : fallback + ":1:1";
 }
 
-void printDiagnostics(const passes::PassRecord &record) {
+// `asNotes`: diagnostics of a route that was abandoned for another one explain the choice; they
+// are not errors of the translation.
+void printDiagnostics(const passes::PassRecord &record, bool asNotes = false) {
   for (const auto &d : record.diagnostics) {
-    if (quiet && d.severity == passes::Severity::Note) continue;
-    llvm::errs() << locationOr(d.loc, translateInput) << ": " << passes::severityName(d.severity) << ": "
+    passes::Severity severity = asNotes ? passes::Severity::Note : d.severity;
+    if (quiet && severity == passes::Severity::Note) continue;
+    llvm::errs() << locationOr(d.loc, translateInput) << ": " << passes::severityName(severity) << ": "
                  << d.message << " [" << record.name << "]\n";
   }
 }
@@ -166,7 +169,7 @@ int runTranslate() {
   recordAttempt(plan, result);
   // The direct route keeps kernels as written; when it cannot, the route through C is always correct.
   if (!result.ok && plan.route == passes::Route::Direct && routeFlag == "auto") {
-    for (const auto &rec : result.passes) printDiagnostics(rec);
+    for (const auto &rec : result.passes) printDiagnostics(rec, /*asNotes=*/true);
     if (!quiet)
       llvm::errs() << translateInput << ":1:1: note: the direct route failed; translating through sequential C\n";
     plan = passes::planTranslation(input.dialect, *target, passes::Route::ViaC);
