@@ -64,9 +64,24 @@ protected:
   }
 #define XPILE_RETYPE(N) \
   ExprPtr visit##N(const N &node, const ExprPtr &self) override { return retype<N>(IRMutator::visit##N(node, self)); }
-  XPILE_RETYPE(IntLit) XPILE_RETYPE(FloatLit) XPILE_RETYPE(Var) XPILE_RETYPE(Unary) XPILE_RETYPE(Binary)
+  XPILE_RETYPE(IntLit) XPILE_RETYPE(FloatLit) XPILE_RETYPE(Unary) XPILE_RETYPE(Binary)
   XPILE_RETYPE(AssignExpr) XPILE_RETYPE(Load) XPILE_RETYPE(Member) XPILE_RETYPE(Select) XPILE_RETYPE(InitList)
 #undef XPILE_RETYPE
+
+  // The comparison predicates of <immintrin.h> (an enum there) become their values, since the
+  // header is dropped: _MM_CMPINT_EQ, LT, LE, FALSE, NE, NLT, NLE, TRUE are 0 to 7.
+  ExprPtr visitVar(const Var &node, const ExprPtr &self) override {
+    static const char *kPredicates[] = {"EQ", "LT", "LE", "FALSE", "NE", "NLT", "NLE", "TRUE"};
+    for (int64_t i = 0; i < 8; ++i)
+      if (node.name == std::string("_MM_CMPINT_") + kPredicates[i]) {
+        auto lit = std::make_shared<IntLit>();
+        lit->loc = node.loc;
+        lit->value = i;
+        lit->type = Type::scalarOf(ScalarType::I32);
+        return lit;
+      }
+    return retype<Var>(IRMutator::visitVar(node, self));
+  }
 
   ExprPtr visitSizeOf(const SizeOf &node, const ExprPtr &self) override {
     ExprPtr r = IRMutator::visitSizeOf(node, self);

@@ -367,9 +367,6 @@ TEST(CLowering, CorpusVnniFilesBecomeC11) {
 // refuses are its business; every file it accepts must become C11 that gcc accepts and that
 // computes what the VNNI original computes.
 TEST(CLowering, CorpusVnniThroughDetensorize) {
-  // Known gaps of detensorize, not of C lowering: it leaves the _MM_CMPINT_* predicates of
-  // <immintrin.h> (which it drops) in conv1d and conv2d_nchw. When they start passing, remove them.
-  const std::set<std::string> detensorizeGaps = {"conv1d.cpp", "conv2d_nchw.cpp"};
   std::string report;
   int detensorized = 0, compiled = 0, verified = 0;
   for (const auto &path : test::corpus::files(".cpp")) {
@@ -391,11 +388,6 @@ TEST(CLowering, CorpusVnniThroughDetensorize) {
     std::string code = print(m);
     if (std::getenv("XPILE_DUMP_PRINTED")) std::printf("----- %s\n%s", path.c_str(), code.c_str());
     std::string gcc = gccC11(code);
-    if (detensorizeGaps.count(name)) {
-      EXPECT_NE(gcc.find("_MM_CMPINT_"), std::string::npos) << "detensorize gap closed? " << gcc;
-      report += name + ": gcc fails on what detensorize left (_MM_CMPINT_*)\n";
-      continue;
-    }
     EXPECT_EQ(gcc, "");
     if (!gcc.empty()) {
       report += name + ": FAILED gcc\n";
