@@ -16,6 +16,9 @@ enum class Dialect { CUDA, HIP, BANG, VNNI, C };
 
 const char *dialectName(Dialect d);  // "cuda", "hip", "bang", "vnni", "c"
 std::optional<Dialect> dialectFromName(const std::string &name);
+// The extension a source file of the dialect is written with: ".cu", ".hip", ".mlu", and for C
+// and VNNI ".c" or ".cpp" by language.
+const char *sourceExtension(Dialect d, bool isCxx);
 
 enum class FunctionKind {
   Kernel,      // __global__, __mlu_global__ / __mlu_entry__

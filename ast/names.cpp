@@ -140,4 +140,15 @@ std::optional<Dialect> dialectFromName(const std::string &name) {
   return std::nullopt;
 }
 
+const char *sourceExtension(Dialect d, bool isCxx) {
+  switch (d) {
+  case Dialect::CUDA: return ".cu";
+  case Dialect::HIP: return ".hip";
+  case Dialect::BANG: return ".mlu";
+  case Dialect::VNNI:
+  case Dialect::C: return isCxx ? ".cpp" : ".c";
+  }
+  return ".txt";
+}
+
 }  // namespace xpile::ast

@@ -18,18 +18,6 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The file extension a program of this dialect is written with.
-std::string extensionFor(const ast::Module &m) {
-  switch (m.dialect) {
-  case ast::Dialect::CUDA: return ".cu";
-  case ast::Dialect::HIP: return ".hip";
-  case ast::Dialect::BANG: return ".mlu";
-  case ast::Dialect::VNNI: return ".cpp";
-  case ast::Dialect::C: return m.isCxx ? ".cpp" : ".c";
-  }
-  return ".txt";
-}
-
 void writeTraceFile(const std::string &dir, int index, const std::string &name, const ast::Module &m) {
   char prefix[8];
   std::snprintf(prefix, sizeof prefix, "%02d-", index);
@@ -37,7 +25,7 @@ void writeTraceFile(const std::string &dir, int index, const std::string &name, 
   backends::PrintResult printed = backends::printModule(m, m.dialect, opts);
   std::string text = printed.code;
   for (const auto &e : printed.errors) text += "\n// xpile: print error: " + e.loc.str() + ": " + e.message + "\n";
-  std::ofstream(dir + "/" + prefix + name + extensionFor(m), std::ios::binary) << text;
+  std::ofstream(dir + "/" + prefix + name + ast::sourceExtension(m.dialect, m.isCxx), std::ios::binary) << text;
 }
 
 // Runs the plan's request for both versions and compares every buffer.

@@ -43,17 +43,6 @@ struct Job {
   double translateSeconds = 0;
 };
 
-std::string extensionFor(ast::Dialect d, bool isCxx) {
-  switch (d) {
-  case ast::Dialect::CUDA: return ".cu";
-  case ast::Dialect::HIP: return ".hip";
-  case ast::Dialect::VNNI:
-  case ast::Dialect::C: return isCxx ? ".cpp" : ".c";
-  case ast::Dialect::BANG: return ".mlu";
-  }
-  return ".txt";
-}
-
 // The target's real compiler on the printed output (syntax, types and code generation).
 std::vector<std::string> compilerCommand(ast::Dialect d, bool isCxx, const std::string &file, const std::string &obj) {
   switch (d) {
@@ -181,11 +170,11 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
     std::string stem = job.op->name + "." + job.dir.from + "-to-" + job.dir.to;
     std::string dir = work.path() + "/job" + std::to_string(index);
     llvm::sys::fs::create_directories(dir);
-    std::string file = dir + "/" + stem + extensionFor(target, result.module.isCxx);
+    std::string file = dir + "/" + stem + ast::sourceExtension(target, result.module.isCxx);
     std::ofstream(file) << printed.code;
     if (!options.keepDir.empty()) {
       llvm::sys::fs::create_directories(options.keepDir);
-      std::ofstream(options.keepDir + "/" + stem + extensionFor(target, result.module.isCxx)) << printed.code;
+      std::ofstream(options.keepDir + "/" + stem + ast::sourceExtension(target, result.module.isCxx)) << printed.code;
     }
     if (options.compile) {
       std::vector<std::string> argv = compilerCommand(target, result.module.isCxx, file, dir + "/out.o");

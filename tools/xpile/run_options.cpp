@@ -55,7 +55,7 @@ static cl::opt<std::string> deviceFlag("device", cl::desc("Where to run: cpu (xp
 #undef XPILE_RUN_VERIFY_TRANSLATE
 #undef XPILE_RUN_AND_VERIFY
 
-static bool parseDims(const std::string &flag, const std::string &text, unsigned dims[3]) {
+std::string parseDimList(const std::string &text, unsigned dims[3]) {
   unsigned values[3] = {1, 1, 1};
   size_t start = 0;
   for (int i = 0; i < 3; ++i) {
@@ -63,20 +63,20 @@ static bool parseDims(const std::string &flag, const std::string &text, unsigned
     std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     char *end = nullptr;
     unsigned long v = std::strtoul(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || v == 0 || v > 0xffffffffu) {
-      llvm::errs() << "xpile: error: --" << flag << " '" << text << "': expected X[,Y[,Z]] with positive integers\n";
-      return false;
-    }
+    if (part.empty() || *end != '\0' || v == 0 || v > 0xffffffffu) return "expected X[,Y[,Z]] with positive integers";
     values[i] = static_cast<unsigned>(v);
     if (comma == std::string::npos) break;
     start = comma + 1;
-    if (i == 2) {
-      llvm::errs() << "xpile: error: --" << flag << " '" << text << "': at most three dimensions\n";
-      return false;
-    }
+    if (i == 2) return "at most three dimensions";
   }
   std::copy(values, values + 3, dims);
-  return true;
+  return "";
+}
+
+static bool parseDims(const std::string &flag, const std::string &text, unsigned dims[3]) {
+  std::string error = parseDimList(text, dims);
+  if (!error.empty()) llvm::errs() << "xpile: error: --" << flag << " '" << text << "': " << error << "\n";
+  return error.empty();
 }
 
 bool hasArgFlags() { return !argFlags.empty(); }

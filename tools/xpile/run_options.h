@@ -16,6 +16,8 @@ bool runRequestFromFlags(exec::RunRequest &request);
 // The kernel name for the second file of `verify` (--kernel-b, else --kernel).
 std::string secondKernelName();
 bool hasArgFlags();
+// Parses X[,Y[,Z]] (positive integers; missing dimensions are 1) into `dims`; "" or why not.
+std::string parseDimList(const std::string &text, unsigned dims[3]);
 
 int runRun();
 int runVerify();

@@ -13,24 +13,6 @@ namespace xpile::tools {
 
 namespace {
 
-bool parseDimList(const std::string &text, unsigned dims[3]) {
-  unsigned values[3] = {1, 1, 1};
-  size_t start = 0;
-  for (int i = 0; i < 3; ++i) {
-    size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char *end = nullptr;
-    unsigned long v = std::strtoul(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || v == 0 || v > 0xffffffffu) return false;
-    values[i] = static_cast<unsigned>(v);
-    if (comma == std::string::npos) break;
-    if (i == 2) return false;
-    start = comma + 1;
-  }
-  std::copy(values, values + 3, dims);
-  return true;
-}
-
 exec::ArgSpec scalarArg(exec::DType type, uint64_t value) {
   exec::ArgSpec s;
   s.kind = exec::ArgSpec::Kind::Scalar;
@@ -135,8 +117,8 @@ bool parseLaunchText(const std::string &text, exec::LaunchSpec &launch, std::str
     size_t eq = item.find('=');
     std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
     bool ok = false;
-    if (key == "grid") ok = launch.hasGrid = parseDimList(value, launch.grid);
-    else if (key == "block") ok = launch.hasBlock = parseDimList(value, launch.block);
+    if (key == "grid") ok = launch.hasGrid = parseDimList(value, launch.grid).empty();
+    else if (key == "block") ok = launch.hasBlock = parseDimList(value, launch.block).empty();
     else if (key == "shared") {
       char *end = nullptr;
       launch.sharedBytes = std::strtoull(value.c_str(), &end, 10);
