@@ -18,11 +18,11 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "xpile: a neural-symbolic transcompiler for tensor programs (CUDA, HIP, BANG C, C with VNNI, C)\n\n"
-      "  xpile translate FILE --to DIALECT [-o OUT]   translate a file (identity direction for now)\n"
+      "  xpile translate FILE --to DIALECT [-o OUT]   translate a file (cuda, hip, vnni, c), verified\n"
       "  xpile dump FILE [--json]                      print the shared AST\n"
       "  xpile run FILE [--kernel K | --entry F] ...   run on this CPU with the dialect's executor\n"
       "  xpile verify A B [--kernel K ...]             run both on identical inputs, compare buffers\n"
-      "  xpile corpus [--check]                        list the operator corpus / check every version\n\n"
+      "  xpile corpus [--check | --translate]          list the corpus / check every version / translate it\n\n"
       "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
   if (tools::translateCommand) return tools::runTranslate();
   if (tools::dumpCommand) return tools::runDump();
