@@ -11,6 +11,8 @@ namespace xpile::tools {
 extern llvm::cl::SubCommand translateCommand;
 extern llvm::cl::SubCommand dumpCommand;
 extern llvm::cl::SubCommand corpusCommand;
+extern llvm::cl::SubCommand portCommand;   // port_command.cpp
+extern llvm::cl::SubCommand checkCommand;  // check_command.cpp
 
 // --from, -I, -D, -U, -isystem, -p, --extra-arg for the subcommands that parse.
 frontends::ParseOptions parseOptionsFromFlags();
@@ -20,5 +22,7 @@ std::optional<ast::Module> parseInput(const std::string &path);
 int runTranslate();
 int runDump();
 int runCorpus();
+int runPort();
+int runCheck();
 
 }  // namespace xpile::tools

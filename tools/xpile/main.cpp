@@ -22,6 +22,8 @@ int main(int argc, char **argv) {
       "  xpile dump FILE [--json]                      print the shared AST\n"
       "  xpile run FILE [--kernel K | --entry F] ...   run on this CPU with the dialect's executor\n"
       "  xpile verify A B [--kernel K ...]             run both on identical inputs, compare buffers\n"
+      "  xpile port SRC --to hip --out-dir DIR        port a CUDA tree (sources and build files) to HIP\n"
+      "  xpile check FILE... [--to hip]               clang-tidy-style portability checks, fix-its\n"
       "  xpile corpus [--check | --translate]          list the corpus / check every version / translate it\n\n"
       "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
   if (tools::translateCommand) return tools::runTranslate();
@@ -29,6 +31,8 @@ int main(int argc, char **argv) {
   if (tools::runCommand) return tools::runRun();
   if (tools::verifyCommand) return tools::runVerify();
   if (tools::corpusCommand) return tools::runCorpus();
+  if (tools::portCommand) return tools::runPort();
+  if (tools::checkCommand) return tools::runCheck();
   llvm::errs() << "xpile: error: no subcommand given; run `xpile --help`\n";
   return 2;
 }

@@ -1,0 +1,2 @@
+// Placeholder, replaced by the check framework.
+#pragma once

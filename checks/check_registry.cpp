@@ -1,0 +1,2 @@
+// Placeholder, replaced by the check framework.
+#include "checks/check.h"
