@@ -129,7 +129,8 @@ std::vector<std::string> clangArguments(ast::Dialect dialect, bool isC) {
   return args;
 }
 
-ParseResult parseSource(const std::string &path, const std::string &source, const ParseOptions &opts) {
+ParseResult runClangAction(const std::string &path, const std::string &source, const ParseOptions &opts,
+                           const ActionFactory &makeAction) {
   ParseResult result;
   std::optional<ast::Dialect> dialect = opts.dialect ? opts.dialect : detectDialect(path, source);
   if (!dialect) {
@@ -169,8 +170,7 @@ ParseResult parseSource(const std::string &path, const std::string &source, cons
   diagOpts->ShowColors = false;
   clang::TextDiagnosticPrinter printer(diagStream, diagOpts.get());
 
-  clang::tooling::ToolInvocation invocation(
-      args, std::make_unique<LowerAction>(*dialect, !isC, opts.lower, result.module), files.get());
+  clang::tooling::ToolInvocation invocation(args, makeAction(*dialect, !isC), files.get());
   invocation.setDiagnosticConsumer(&printer);
   bool ok = invocation.run();
   diagStream.flush();
@@ -181,7 +181,15 @@ ParseResult parseSource(const std::string &path, const std::string &source, cons
     result.errorCount = 1;
     if (result.diagnostics.empty()) result.diagnostics = path + ":1:1: error: clang could not parse this file\n";
   }
-  if (result.errorCount) result.module.reset();
+  return result;
+}
+
+ParseResult parseSource(const std::string &path, const std::string &source, const ParseOptions &opts) {
+  std::optional<ast::Module> module;
+  ParseResult result = runClangAction(path, source, opts, [&](ast::Dialect dialect, bool isCxx) {
+    return std::make_unique<LowerAction>(dialect, isCxx, opts.lower, module);
+  });
+  if (!result.errorCount) result.module = std::move(module);
   if (result.module) result.module->sourceFile = path;
   return result;
 }

@@ -4,9 +4,15 @@
 
 #include "ast/module.h"
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace clang {
+class FrontendAction;
+}
 
 namespace xpile::frontends {
 
@@ -30,6 +36,14 @@ ParseResult parseFile(const std::string &path, const ParseOptions &opts);
 
 // Parses `source` as if it were the file `path` (for tests, the fuzzer, and re-parsing printed output).
 ParseResult parseSource(const std::string &path, const std::string &source, const ParseOptions &opts);
+
+// Runs any Clang action over `source` (as the file `path`) with exactly the configuration
+// parseSource uses: the dialect's flags, the prelude headers, -p and user flags. For tools that
+// need Clang's own AST and source locations (source-preserving rewriting, checks). The result
+// carries Clang's diagnostics; `module` stays empty.
+using ActionFactory = std::function<std::unique_ptr<clang::FrontendAction>(ast::Dialect dialect, bool isCxx)>;
+ParseResult runClangAction(const std::string &path, const std::string &source, const ParseOptions &opts,
+                           const ActionFactory &makeAction);
 
 // The Clang command line used for a dialect (without the input file), e.g. for `xpile dump --print-flags`.
 std::vector<std::string> clangArguments(ast::Dialect dialect, bool isC);
