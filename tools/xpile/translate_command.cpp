@@ -11,8 +11,11 @@
 #include "tools/xpile/command_line.h"
 #include "tools/xpile/output_file.h"
 #include "tools/xpile/translation_verification.h"
+#include "tools/xpile/unified_diff.h"
 #include "tools/xpile/work_dir.h"
 
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 #include <nlohmann/json.hpp>
 
@@ -55,6 +58,10 @@ static cl::opt<std::string> routeFlag("route",
                                       cl::sub(translateCommand));
 static cl::opt<bool> quiet("quiet", cl::desc("No notes on stderr (spans carried unchanged, passes run)"),
                            cl::cat(translateCategory), cl::sub(translateCommand));
+static cl::opt<bool> diffFlag("diff",
+                              cl::desc("Print a unified diff from the input to the translation on stdout instead "
+                                       "of the translation (nothing is written)"),
+                              cl::cat(translateCategory), cl::sub(translateCommand));
 static cl::opt<bool> noFormat("no-format", cl::desc("Do not run clang-format over the output"),
                               cl::cat(translateCategory), cl::sub(translateCommand));
 
@@ -132,6 +139,10 @@ int runTranslate() {
   }
   if (routeFlag != "auto" && routeFlag != "direct" && routeFlag != "via-c") {
     llvm::errs() << "xpile: error: --route must be auto, direct or via-c\n";
+    return 2;
+  }
+  if (diffFlag && outputPath != "-") {
+    llvm::errs() << "xpile: error: --diff prints on stdout; it cannot be combined with -o\n";
     return 2;
   }
   std::optional<ast::Module> module = parseInput(translateInput);
@@ -223,14 +234,27 @@ int runTranslate() {
   else if (!quiet && !noVerify && !plan.steps.empty())
     llvm::errs() << translateInput << ":1:1: note: " << verificationText << "\n";
 
-  if (!writeOutput(outputPath, printed.code, translateInput)) return 1;
+  if (diffFlag) {
+    std::string error;
+    auto original = llvm::MemoryBuffer::getFile(translateInput.getValue(), /*IsText=*/true);
+    std::string newLabel = llvm::sys::path::stem(translateInput).str() + ast::sourceExtension(*target, true);
+    auto diff = original ? unifiedDiff(translateInput, (*original)->getBuffer().str(), newLabel, printed.code, error)
+                         : std::nullopt;
+    if (!diff) {
+      llvm::errs() << "xpile: error: " << (original ? error : "cannot read '" + translateInput + "' again") << "\n";
+      return 1;
+    }
+    llvm::outs() << *diff;
+  } else if (!writeOutput(outputPath, printed.code, translateInput)) {
+    return 1;
+  }
   std::string kernelName, entryName;
   if (verification.plan && verification.launch) {
     if (auto r = verification.plan->requestFor(input)) kernelName = r->name;
   } else if (verification.plan) {
     if (auto r = verification.plan->requestFor(input)) entryName = r->name;
   }
-  if (outputPath != "-") {
+  if (outputPath != "-" && !diffFlag) {
     nlohmann::json sidecar = launchSidecar(result.module, verification.launch, kernelName, entryName);
     if (!writeOutput(outputPath + ".launch.json", sidecar.dump(2) + "\n", translateInput)) return 1;
   }
