@@ -8,7 +8,7 @@
 #
 #   DIRS      directories to collect files from, separated by '|' (a ';' would be split by
 #             add_custom_command); each must exist
-#   PATTERN   glob of the files to embed, default *.h
+#   PATTERN   globs of the files to embed, separated by '|', default *.h
 #   RECURSE   search subdirectories too (default ON)
 #   LAYOUT    relative (default): each file is named by its path relative to its directory, e.g.
 #             "cuda/cuda_runtime.h"; flat: by its file name alone (two files of the same name are
@@ -42,10 +42,15 @@ foreach(dir IN LISTS dir_list)
   if(NOT IS_DIRECTORY "${dir}")
     message(FATAL_ERROR "embed_files.cmake: '${dir}' is not a directory")
   endif()
+  string(REPLACE "|" ";" pattern_list "${PATTERN}")
+  set(globs)
+  foreach(pattern IN LISTS pattern_list)
+    list(APPEND globs "${dir}/${pattern}")
+  endforeach()
   if(RECURSE)
-    file(GLOB_RECURSE found RELATIVE "${dir}" "${dir}/${PATTERN}")
+    file(GLOB_RECURSE found RELATIVE "${dir}" ${globs})
   else()
-    file(GLOB found RELATIVE "${dir}" "${dir}/${PATTERN}")
+    file(GLOB found RELATIVE "${dir}" ${globs})
   endif()
   foreach(rel IN LISTS found)
     if(LAYOUT STREQUAL "flat")

@@ -1,0 +1,4 @@
+// xpile prelude: see cub/cub.cuh.
+#pragma once
+
+#include <cub/cub.cuh>
