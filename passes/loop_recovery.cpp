@@ -5,6 +5,7 @@
 #include "passes/loop_recovery.h"
 
 #include "ast/visitor.h"
+#include "passes/matrix_core_recovery.h"
 
 #include <cmath>
 #include <functional>
@@ -213,9 +214,14 @@ void walkExpr(const ExprPtr &e, std::function<void(const Expr &)> onExpr) {
   f.visit(e);
 }
 
+// Warp collectives: shuffles and votes, and the matrix-core operations whose lanes exchange data
+// (wmma mma_sync, mfma builtins); wmma fill/load/store touch only the calling lane's elements.
+bool isMatrixCollective(const Call &c) {
+  return matrix_recovery::wmmaOp(c.callee) == matrix_recovery::WmmaOp::Mma || matrix_recovery::isMfmaName(c.callee);
+}
 bool isCollective(const Expr &e) {
   auto *c = e.as<Call>();
-  return c && c->callKind == CallKind::Warp;
+  return c && (c->callKind == CallKind::Warp || isMatrixCollective(*c));
 }
 bool isBarrier(const Stmt &s) {
   auto *y = s.as<Sync>();
@@ -657,6 +663,23 @@ private:
 
   bool inlineHelpers(StmtPtr &body);
   bool lowerAtomics(StmtPtr &body);
+  // Matrix cores (matrix_core_recovery.h): fragments become per-warp storage, fill/load/store and
+  // element access become loops over the lane's elements, mfma operand vectors become arrays.
+  std::map<std::string, matrix_recovery::FragmentShape> fragments_;
+  matrix_recovery::LaneFrame laneFrame() {
+    matrix_recovery::LaneFrame f;
+    f.tid = tid_;
+    f.lane = lane_;
+    f.threads = threads_;
+    f.warpSize = warp_;
+    f.fresh = [this](const std::string &b) { return gen_.fresh(b); };
+    return f;
+  }
+  std::optional<matrix_recovery::FragmentShape> fragmentOf(const ExprPtr &ref) const;
+  bool lowerFragments(StmtPtr &body);
+  bool retypeMfmaVectors(StmtPtr &body);
+  bool hasMatrixCollective(const StmtPtr &s) const;
+  void lowerMatrixCollective(const StmtPtr &s, std::vector<StmtPtr> &out);
   void extractShared(StmtPtr &body);
   void analyzeUniform(const StmtPtr &body);
   bool isUniform(const ExprPtr &e) const;
@@ -704,6 +727,9 @@ std::set<const Function *> functionsToInline(const Module &m) {
       bool need = false;
       walk(f->body, [&](const Expr &e) {
         if (isCollective(e) || e.kind == ExprKind::ParallelIndex) need = true;
+        // fragments are per-warp storage of the kernel
+        if (auto *c = e.as<Call>(); c && matrix_recovery::wmmaOp(c->callee) != matrix_recovery::WmmaOp::None) need = true;
+        if (auto *v = e.as<Var>(); v && matrix_recovery::fragmentType(v->type)) need = true;
         if (auto *c = e.as<Call>())
           if (auto *g = findCallee(m, *c); g && r.count(g)) need = true;
       }, [&](const Stmt &s) {
@@ -1430,6 +1456,11 @@ std::optional<uint64_t> constantMask(const Module &m, const ExprPtr &e, int dept
 // (exited, outside the guard or the mask, past the end of a partial warp) reads as zero.
 StmtPtr KernelRecovery::lowerCollectives(const StmtPtr &s0, std::vector<StmtPtr> &out) {
   StmtPtr s = s0;
+  if (hasMatrixCollective(s)) {
+    ctx_.error(s->loc, "loop recovery: a matrix-core operation (mma_sync, mfma) must be a statement of its own "
+                       "(`acc = __builtin_amdgcn_mfma_...(...);`, `wmma::mma_sync(...);`)");
+    return nullptr;
+  }
   for (int guard = 0; guard < 256; ++guard) {
     CallExtractor ex;
     ex.pred = [](const Call &c) { return c.callKind == CallKind::Warp; };
@@ -1575,6 +1606,315 @@ StmtPtr KernelRecovery::lowerCollectives(const StmtPtr &s0, std::vector<StmtPtr>
   return s;
 }
 
+// ---- matrix cores ------------------------------------------------------------------------------------
+
+std::optional<matrix_recovery::FragmentShape> KernelRecovery::fragmentOf(const ExprPtr &ref) const {
+  ExprPtr cur = ref;
+  while (auto *l = cur ? cur->as<Load>() : nullptr) cur = l->base;
+  auto *v = cur ? cur->as<Var>() : nullptr;
+  if (!v || !matrix_recovery::fragmentType(v->type)) return std::nullopt;
+  auto it = fragments_.find(v->name);
+  if (it == fragments_.end()) return std::nullopt;
+  return it->second;
+}
+
+// Fragment variables of the kernel (after uniquing): their declarations go, per-warp storage
+// `T name[warps][...][elements]` is allocated per block, and fill/load/store and `frag.x[i]` /
+// `frag.num_elements` become code on the calling lane's elements. mma_sync is left for the phase
+// builder (it is a warp collective).
+class FragmentLowering : public IRMutator {
+public:
+  const std::map<std::string, matrix_recovery::FragmentShape> *fragments = nullptr;
+  std::function<std::optional<matrix_recovery::FragmentShape>(const ExprPtr &)> shapeOf;
+  matrix_recovery::LaneFrame frame;
+  PassContext *ctx = nullptr;
+  bool ok = true;
+  int lowered = 0;
+
+protected:
+  void fail(const SourceLoc &loc, const std::string &m) {
+    ctx->error(loc, "loop recovery: " + m);
+    ok = false;
+  }
+  StmtPtr visitDecl(const Decl &n, const StmtPtr &self) override {
+    if (fragments->count(n.name) && matrix_recovery::fragmentType(n.type)) return seq({}, false, n.loc);
+    return IRMutator::visitDecl(n, self);
+  }
+  StmtPtr visitAlloc(const Alloc &n, const StmtPtr &self) override {
+    if (fragments->count(n.name) && matrix_recovery::fragmentType(n.type)) return seq({}, false, n.loc);
+    return IRMutator::visitAlloc(n, self);
+  }
+  StmtPtr visitEval(const Eval &n, const StmtPtr &self) override {
+    auto *c = n.value->as<Call>();
+    auto op = c ? matrix_recovery::wmmaOp(c->callee) : matrix_recovery::WmmaOp::None;
+    if (op != matrix_recovery::WmmaOp::Fill && op != matrix_recovery::WmmaOp::Load && op != matrix_recovery::WmmaOp::Store)
+      return IRMutator::visitEval(n, self);
+    std::string why;
+    StmtPtr r = matrix_recovery::lowerWmmaCall(*c, op, shapeOf, frame, why);
+    if (!r) {
+      fail(c->loc, why);
+      return self;
+    }
+    ++lowered;
+    if (auto *sq = r->as<Seq>()) {
+      auto located = std::make_shared<Seq>(*sq);
+      located->loc = n.loc;
+      return located;
+    }
+    return r;
+  }
+  ExprPtr visitLoad(const Load &n, const ExprPtr &self) override {
+    // frag.x[i]: element lane + W*i of this warp's tile
+    if (auto *m = n.base->as<Member>(); m && m->field == "x" && shapeOf(m->base)) {
+      ExprPtr idx = mutate(n.index);
+      auto u = Type::scalarOf(ScalarType::U32);
+      auto cast = mk<Cast>();
+      cast->style = CastStyle::C;
+      cast->type = u;
+      cast->operand = idx;
+      ExprPtr e = bin(BinaryOp::Add, var(frame.lane, u), bin(BinaryOp::Mul, lit(frame.warpSize, u), cast));
+      auto r = matrix_recovery::fragmentElement(m->base, e, frame);
+      auto typed = std::make_shared<Load>(*r->as<Load>());
+      typed->type = n.type;
+      return typed;
+    }
+    return IRMutator::visitLoad(n, self);
+  }
+  ExprPtr visitMember(const Member &n, const ExprPtr &self) override {
+    auto s = shapeOf(n.base);
+    if (!s) return IRMutator::visitMember(n, self);
+    if (n.field == "num_elements" && s->elements() % frame.warpSize == 0) return lit(s->elements() / frame.warpSize);
+    fail(n.loc, "fragment member '" + n.field + "' is not supported here (element access is frag.x[i] with i < num_elements)");
+    return self;
+  }
+};
+
+bool KernelRecovery::lowerFragments(StmtPtr &body) {
+  bool ok = true;
+  auto warps = (maxThreads_ + warp_ - 1) / warp_;
+  walk(body, {}, [&](const Stmt &s) {
+    const std::string *name = nullptr;
+    TypePtr t;
+    if (auto *d = s.as<Decl>()) name = &d->name, t = d->type;
+    if (auto *a = s.as<Alloc>()) name = &a->name, t = a->type;
+    const Type *ft = name ? matrix_recovery::fragmentType(t) : nullptr;
+    if (!ft) return;
+    std::string why;
+    auto shape = matrix_recovery::fragmentShape(ft->name, m_, why);
+    if (!shape) {
+      ctx_.error(s.loc, "loop recovery: " + why);
+      ok = false;
+      return;
+    }
+    fragments_[*name] = *shape;
+    // per-warp storage: T name[warps][extents of the declared array...][elements]
+    std::vector<int64_t> extents;
+    for (const Type *cur = t.get(); cur && cur->kind == Type::Kind::Array; cur = cur->element.get())
+      extents.push_back(cur->extent.value_or(1));
+    TypePtr st = Type::arrayOf(Type::scalarOf(shape->storage), shape->elements());
+    for (auto it = extents.rbegin(); it != extents.rend(); ++it) st = Type::arrayOf(st, *it);
+    auto a = mk<Alloc>(s.loc);
+    a->name = *name;
+    a->type = Type::arrayOf(st, warps);
+    a->space = MemSpace::Local;
+    blockStorage_.push_back(a);
+  });
+  if (!ok) return false;
+  if (fragments_.empty()) return true;
+  FragmentLowering fl;
+  fl.fragments = &fragments_;
+  fl.shapeOf = [this](const ExprPtr &r) { return fragmentOf(r); };
+  fl.frame = laneFrame();
+  fl.ctx = &ctx_;
+  body = fl.mutate(body);
+  if (!fl.ok) return false;
+  // What is left of the fragments is mma_sync's arguments.
+  std::set<const Expr *> inMma;
+  walk(body, [&](const Expr &e) {
+    auto *c = e.as<Call>();
+    if (!c || matrix_recovery::wmmaOp(c->callee) != matrix_recovery::WmmaOp::Mma) return;
+    for (auto &a : c->args) walkExpr(a, [&](const Expr &x) { inMma.insert(&x); });
+  });
+  walk(body, [&](const Expr &e) {
+    auto *v = e.as<Var>();
+    if (!ok || !v || !matrix_recovery::fragmentType(v->type) || inMma.count(&e)) return;
+    ctx_.error(v->loc, "loop recovery: fragment '" + v->name +
+                           "' is used other than by wmma operations and element access; not supported");
+    ok = false;
+  });
+  ctx_.stats["wmma_calls_lowered"] = ctx_.stats.value("wmma_calls_lowered", 0) + fl.lowered;
+  return ok;
+}
+
+// mfma operand and accumulator vectors (`half4_t a`, `float4_t acc`: ext_vector_type typedefs) become
+// plain arrays, which C has: their uses must be subscripts, mfma arguments and mfma results.
+class VectorRetyper : public IRMutator {
+public:
+  std::map<std::string, TypePtr> arrays;
+  PassContext *ctx = nullptr;
+  bool ok = true;
+
+protected:
+  StmtPtr visitDecl(const Decl &n, const StmtPtr &self) override {
+    auto it = arrays.find(n.name);
+    if (it == arrays.end()) return IRMutator::visitDecl(n, self);
+    auto a = mk<Alloc>(n.loc);
+    a->name = n.name;
+    a->type = it->second;
+    a->space = MemSpace::Local;
+    if (!n.init || n.init->kind == ExprKind::InitList) {
+      a->init = n.init;
+      return a;
+    }
+    if (auto *c = n.init->as<Call>(); c && matrix_recovery::mfmaForm(c->callee))
+      return seq({a, assign(var(n.name, it->second), mutate(n.init), std::nullopt, n.loc)}, false, n.loc);
+    ctx->error(n.loc, "loop recovery: matrix-core vector '" + n.name + "' initialized from an expression; not supported");
+    ok = false;
+    return self;
+  }
+  ExprPtr visitVar(const Var &n, const ExprPtr &self) override {
+    auto it = arrays.find(n.name);
+    if (it == arrays.end()) return self;
+    auto v = std::make_shared<Var>(n);
+    v->type = it->second;
+    return v;
+  }
+};
+
+bool KernelRecovery::retypeMfmaVectors(StmtPtr &body) {
+  std::map<std::string, TypePtr> arrays;
+  auto vectorVar = [](const ExprPtr &e) -> const Var * {
+    auto *v = e ? e->as<Var>() : nullptr;
+    return v && v->type && (v->type->kind == Type::Kind::Named || v->type->kind == Type::Kind::Vector) ? v : nullptr;
+  };
+  auto note = [&](const ExprPtr &e, ScalarType s, int lanes) {
+    if (auto *v = vectorVar(e)) arrays[v->name] = Type::arrayOf(Type::scalarOf(s), lanes);
+  };
+  auto noteCall = [&](const Call &c, const ExprPtr &result) {
+    auto *form = matrix_recovery::mfmaForm(c.callee);
+    if (!form || c.args.size() != 6) return;
+    ScalarType acc = form->integer ? ScalarType::I32 : ScalarType::F32;
+    if (form->operand == matrix_recovery::MfmaForm::Operand::HalfVector ||
+        form->operand == matrix_recovery::MfmaForm::Operand::Bf16BitsVector) {
+      ScalarType op = form->operand == matrix_recovery::MfmaForm::Operand::HalfVector ? ScalarType::F16 : ScalarType::I16;
+      note(c.args[0], op, form->perLane);
+      note(c.args[1], op, form->perLane);
+    }
+    note(c.args[2], acc, form->results);
+    if (result) note(result, acc, form->results);
+  };
+  walk(body, [&](const Expr &e) {
+    if (auto *c = e.as<Call>()) noteCall(*c, nullptr);
+  }, [&](const Stmt &s) {
+    if (auto *a = s.as<AssignStmt>(); a && !a->op)
+      if (auto *c = a->value->as<Call>()) noteCall(*c, a->target);
+    if (auto *d = s.as<Decl>(); d && d->init)
+      if (auto *c = d->init->as<Call>(); c && matrix_recovery::mfmaForm(c->callee) && d->type &&
+                                         (d->type->kind == Type::Kind::Named || d->type->kind == Type::Kind::Vector))
+        arrays[d->name] = Type::arrayOf(Type::scalarOf(matrix_recovery::mfmaForm(c->callee)->integer ? ScalarType::I32
+                                                                                                      : ScalarType::F32),
+                                        matrix_recovery::mfmaForm(c->callee)->results);
+  });
+  if (arrays.empty()) return true;
+  // Every use must stay meaningful for an array: a subscript, an mfma argument or result.
+  std::set<const Expr *> allowed;
+  walk(body, [&](const Expr &e) {
+    if (auto *l = e.as<Load>()) allowed.insert(l->base.get());
+    if (auto *c = e.as<Call>(); c && matrix_recovery::mfmaForm(c->callee))
+      for (auto &a : c->args) allowed.insert(a.get());
+  }, [&](const Stmt &s) {
+    if (auto *a = s.as<AssignStmt>(); a && !a->op)
+      if (auto *c = a->value->as<Call>(); c && matrix_recovery::mfmaForm(c->callee)) allowed.insert(a->target.get());
+  });
+  bool ok = true;
+  walk(body, [&](const Expr &e) {
+    auto *v = e.as<Var>();
+    if (!ok || !v || !arrays.count(v->name) || allowed.count(&e)) return;
+    ctx_.error(v->loc, "loop recovery: matrix-core vector '" + v->name +
+                           "' is used as a whole (only subscripts, mfma operands and mfma results are supported)");
+    ok = false;
+  });
+  if (!ok) return false;
+  VectorRetyper vr;
+  vr.arrays = arrays;
+  vr.ctx = &ctx_;
+  body = vr.mutate(body);
+  return vr.ok;
+}
+
+bool KernelRecovery::hasMatrixCollective(const StmtPtr &s) const {
+  bool found = false;
+  for (auto &e : ownExprs(*s))
+    walkExpr(e, [&](const Expr &x) {
+      if (auto *c = x.as<Call>(); c && isMatrixCollective(*c)) found = true;
+    });
+  return found;
+}
+
+// mma_sync: a phase of its own (it reads every lane's elements of A, B and C; the lanes' next
+// loads must not overwrite them before all have read). mfma: operands stored per lane, then each
+// lane computes its results from the warp's lanes, as the executor's gather does.
+void KernelRecovery::lowerMatrixCollective(const StmtPtr &s, std::vector<StmtPtr> &out) {
+  const Call *c = nullptr;
+  ExprPtr target;
+  if (auto *e = s->as<Eval>()) c = e->value->as<Call>();
+  if (auto *a = s->as<AssignStmt>(); a && !a->op) {
+    c = a->value->as<Call>();
+    target = a->target;
+  }
+  auto bad = [&](const std::string &m) { ctx_.error(c ? c->loc : s->loc, "loop recovery: " + m); };
+  if (!c || !isMatrixCollective(*c)) {
+    bad("a matrix-core operation (mma_sync, mfma) must be a statement of its own (`acc = "
+        "__builtin_amdgcn_mfma_...(...);`, `wmma::mma_sync(...);`)");
+    return;
+  }
+  for (auto &a : c->args)
+    if (exprHasCollective(a)) return bad("a warp operation inside the arguments of '" + c->callee + "' is not supported");
+  ++stats_.collectives;
+  auto frame = laneFrame();
+  if (matrix_recovery::wmmaOp(c->callee) == matrix_recovery::WmmaOp::Mma) {
+    if (target) return bad("'" + c->callee + "' returns nothing");
+    std::string why;
+    StmtPtr r = matrix_recovery::lowerWmmaCall(*c, matrix_recovery::WmmaOp::Mma,
+                                               [this](const ExprPtr &e) { return fragmentOf(e); }, frame, why);
+    if (!r) return bad(why);
+    flush(out);
+    cur_.push_back({currentGuard(), r});
+    flush(out);
+    return;
+  }
+  const matrix_recovery::MfmaForm *form = matrix_recovery::mfmaForm(c->callee);
+  if (!form) return bad("'" + c->callee + "' is not supported");
+  if (!target) return bad("the result of '" + c->callee + "' must be assigned to a variable");
+  if (c->args.size() != 6) return bad("'" + c->callee + "' takes 6 arguments");
+  for (size_t i = 3; i < 6; ++i) {
+    auto *l = c->args[i]->as<IntLit>();
+    if (!l || l->value != 0)
+      return bad("'" + c->callee + "': only cbsz = abid = blgp = 0 (constants) are supported, as in the executor");
+  }
+  auto lvalue = [](const ExprPtr &e) { return e->kind == ExprKind::Var || e->kind == ExprKind::Load; };
+  bool vectorOperands = form->operand == matrix_recovery::MfmaForm::Operand::HalfVector ||
+                        form->operand == matrix_recovery::MfmaForm::Operand::Bf16BitsVector;
+  if ((vectorOperands && (!lvalue(c->args[0]) || !lvalue(c->args[1]))) || !lvalue(c->args[2]) || !lvalue(target))
+    return bad("'" + c->callee + "': vector operands, accumulator and result must be variables");
+  TypePtr acc = matrix_recovery::mfmaAccType(*form);
+  auto lanes = [&](const std::string &base, int items) {
+    auto a = mk<Alloc>(c->loc);
+    a->name = gen_.fresh(base);
+    a->type = Type::arrayOf(Type::arrayOf(acc, items), maxThreads_);
+    a->space = MemSpace::Local;
+    blockStorage_.push_back(a);
+    return a->name;
+  };
+  std::string aL = lanes("mfma_a_lanes", form->perLane), bL = lanes("mfma_b_lanes", form->perLane),
+              cL = lanes("mfma_c_lanes", form->results);
+  Guard g = currentGuard();
+  ExprPtr takesPart = guardExpr(g);
+  pushSynth({}, matrix_recovery::mfmaStoreOperands(*form, *c, takesPart, aL, bL, cL, frame), out);
+  flush(out);
+  cur_.push_back({g, matrix_recovery::mfmaCompute(*form, target, aL, bL, cL, frame)});
+}
+
 void KernelRecovery::process(const StmtPtr &s0, std::vector<StmtPtr> &out) {
   if (!s0) return;
   StmtPtr s = s0;
@@ -1613,6 +1953,10 @@ void KernelRecovery::process(const StmtPtr &s0, std::vector<StmtPtr> &out) {
   case StmtKind::Assign:
   case StmtKind::Eval:
   case StmtKind::Return: {
+    if (hasMatrixCollective(s)) {
+      lowerMatrixCollective(s, out);
+      return;
+    }
     StmtPtr r = lowerCollectives(s, out);
     if (!r) return;
     if (r->kind == StmtKind::Return) pushUser(r);
@@ -1918,15 +2262,19 @@ bool KernelRecovery::run() {
   if (k_.launchBounds && k_.launchBounds->maxThreadsPerBlock > 0) maxThreads_ = k_.launchBounds->maxThreadsPerBlock;
   StmtPtr body = k_.body;
   if (!body) return true;
-  // Tensor-core fragments and matrix-core builtins are warp-wide operations this pass does not split.
+  // Matrix-core operations: the wmma calls and the mfma builtins the executors implement.
   walk(body, [&](const Expr &e) {
     auto *c = e.as<Call>();
     if (!c) return;
-    if (startsWith(c->callee, "nvcuda::wmma::") || startsWith(c->callee, "wmma::") ||
-        startsWith(c->callee, "__builtin_amdgcn_mfma") || startsWith(c->callee, "__builtin_amdgcn_"))
+    if (matrix_recovery::wmmaOp(c->callee) == matrix_recovery::WmmaOp::Unsupported)
       ctx_.error(c->loc, "loop recovery: '" + c->callee +
-                             "' is a warp-wide matrix operation; recovery of tensor/matrix-core code is not supported "
-                             "(detensorize it first)");
+                             "' is not supported (wmma fill_fragment, load_matrix_sync, store_matrix_sync and mma_sync are)");
+    if (startsWith(c->callee, "__builtin_amdgcn_") && !matrix_recovery::mfmaForm(c->callee))
+      ctx_.error(c->loc, "loop recovery: '" + c->callee + "' is not supported (of the AMD builtins, the six mfma forms "
+                                                           "the executor implements are)");
+    if (matrix_recovery::mfmaForm(c->callee) && warp_ != 64)
+      ctx_.error(c->loc, "loop recovery: '" + c->callee + "' needs a 64-lane wavefront (warp size is " +
+                             std::to_string(warp_) + ")");
     if (c->callee == "__syncthreads_count" || c->callee == "__syncthreads_and" || c->callee == "__syncthreads_or")
       ctx_.error(c->loc, "loop recovery: '" + c->callee + "' is not supported");
   }, [&](const Stmt &s) {
@@ -1993,6 +2341,8 @@ bool KernelRecovery::run() {
     copies.push_back(body);
     body = seq(copies);
   }
+
+  if (!lowerFragments(body) || !retypeMfmaVectors(body)) return false;
 
   analyzeUniform(body);
 

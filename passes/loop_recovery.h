@@ -12,6 +12,8 @@
 // into phases, each its own thread loop (loop fission at barriers, as in MCUDA); locals live across
 // a phase boundary become per-thread arrays indexed by the linear thread id; control flow around
 // barriers is executed once per block when it is uniform, and through per-thread flags otherwise.
+// Matrix cores (matrix_core_recovery.h): wmma fragments become per-warp arrays, mma_sync and the six
+// mfma builtins are warp-collective phases with the executors' semantics and gfx90a lane layouts.
 // Launches become calls. Device helpers become host functions, except those containing barriers,
 // warp collectives or thread indices, which are inlined. The module keeps its dialect (host API
 // calls stay), so the result runs on the same executor as the original.
@@ -30,8 +32,9 @@ struct LoopRecoveryOptions {
 };
 
 // Returns false (module unchanged, errors in ctx) when a construct cannot be recovered correctly:
-// tensor-core fragments (wmma, mfma), unsupported warp operations, `return` inside a loop of a
-// kernel, non-canonical loop headers containing collectives, ...
+// unsupported warp operations, wmma beyond fill/load/store/mma_sync (saturation, tf32 products,
+// fragments copied as a whole), mfma with cbsz/abid/blgp or on 32-lane warps, `return` inside a
+// loop of a kernel, non-canonical loop headers containing collectives, ...
 bool recoverLoops(ast::Module &m, const LoopRecoveryOptions &o, PassContext &ctx);
 
 }  // namespace xpile::passes
