@@ -44,7 +44,9 @@ VerifyStatus verifyPair(const VerificationPlan &plan, const ast::Module &before,
   options.nameB = afterName;
   std::string dir = plan.workDir + "/" + tag;
   std::filesystem::create_directories(dir);
-  exec::Verdict v = exec::verifyRequests(before, *requestA, after, *requestB, options, dir);
+  bool wholePrograms = requestA->mode == exec::RunRequest::Mode::Program && requestB->mode == exec::RunRequest::Mode::Program;
+  exec::Verdict v = wholePrograms ? exec::verifyWholePrograms(before, after, *requestA, options, dir)
+                                  : exec::verifyRequests(before, *requestA, after, *requestB, options, dir);
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   verdict = v.message;

@@ -135,6 +135,8 @@ bool parseLaunchText(const std::string &text, exec::LaunchSpec &launch, std::str
   return true;
 }
 
+static bool isGpu(ast::Dialect d) { return d == ast::Dialect::CUDA || d == ast::Dialect::HIP; }
+
 bool translationVerification(const ast::Module &input, const std::string &inputPath, const std::string &launchText,
                              const std::string &workDir, TranslationVerification &out) {
   exec::RunRequest request;
@@ -173,6 +175,17 @@ bool translationVerification(const ast::Module &input, const std::string &inputP
     exec::RunRequest r = *corpus;
     plan.requestFor = [r](const ast::Module &m) -> std::optional<exec::RunRequest> {
       if (!m.findFunction(r.name)) return std::nullopt;
+      return r;
+    };
+  } else if (const ast::Function *main = input.findFunction("main"); main && main->body && isGpu(input.dialect)) {
+    // A whole GPU program: both main() run, every kernel launch's device buffers are compared in
+    // launch order. Only GPU programs record launches, so a version without them cannot be run.
+    plan.what = "the whole program (main), every kernel launch compared";
+    plan.requestFor = [](const ast::Module &m) -> std::optional<exec::RunRequest> {
+      if (!isGpu(m.dialect) || !m.findFunction("main")) return std::nullopt;
+      exec::RunRequest r;
+      r.mode = exec::RunRequest::Mode::Program;
+      r.trace = true;
       return r;
     };
   } else {

@@ -1,7 +1,8 @@
 // How `xpile translate` runs its input and every intermediate program to verify a translation:
 // from --entry/--kernel with --arg (and --grid/--block or --launch), else from the corpus manifest
-// beside the input (its first entry on its smallest shape), else not at all (and the translation
-// is reported as not verified).
+// beside the input (its first entry on its smallest shape), else, for a GPU program with main(), by
+// running both whole programs and comparing every kernel launch; else not at all (and the
+// translation is reported as not verified).
 #pragma once
 
 #include "passes/pass_manager.h"
