@@ -232,6 +232,12 @@ RunOutcome runProgram(const ast::Module &m, const RunRequest &req) {
   }
   CompileOptions copts;
   copts.flags = dialectFlags(m.dialect);
+  llvm::SmallString<256> sourceDir(m.sourceFile);
+  llvm::sys::fs::make_absolute(sourceDir);
+  llvm::sys::path::remove_filename(sourceDir);
+  if (!m.sourceFile.empty()) copts.includeDirs.push_back(std::string(sourceDir));
+  copts.includeDirs.insert(copts.includeDirs.end(), req.includeDirs.begin(), req.includeDirs.end());
+  copts.defines = req.defines;
   // The GPU and MLU runtimes are large enough to be worth precompiling; the CPU one is not.
   if (m.dialect == ast::Dialect::CUDA || m.dialect == ast::Dialect::HIP || m.dialect == ast::Dialect::BANG)
     copts.precompiledRuntime = backends::executorHeader(m.dialect);

@@ -34,6 +34,9 @@ struct RunRequest {
   enum class Device { Cpu, Gpu } device = Device::Cpu;
   RunLimits limits;
   std::string workDir;         // inputs, outputs (argK.bin in workDir/out) and traces (workDir/trace)
+  // The user's -I directories and -D macros, as the source was parsed with them (the source's own
+  // directory is always searched, so `#include "local.h"` resolves as it did for the compiler).
+  std::vector<std::string> includeDirs, defines;
 };
 
 struct OutputBuffer {

@@ -112,8 +112,9 @@ TEST_F(IdeTasks, AClangErrorLandsAtItsLineAndColumnInEveryTask) {
   for (const auto &task : tasks_["tasks"]) {
     auto r = run(commandFor(task, file, "hip"));
     EXPECT_NE(r.exitCode, 0) << task["label"];
-    auto problems = problemsIn(r.err);
-    ASSERT_FALSE(problems.empty()) << task["label"] << ": nothing the $gcc matcher sees in:\n" << r.err;
+    // The terminal shows both streams (check prints diagnostics on stdout, like clang-tidy).
+    auto problems = problemsIn(r.out + r.err);
+    ASSERT_FALSE(problems.empty()) << task["label"] << ": nothing the $gcc matcher sees in:\n" << r.out << r.err;
     EXPECT_EQ(problems[0].file, file);
     EXPECT_EQ(problems[0].line, 3);
     EXPECT_EQ(problems[0].column, 10);

@@ -17,58 +17,37 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-cl::SubCommand checkCommand("check", "Portability checks in clang-tidy's form: what breaks when the code moves to "
-                                     "another platform, with fix-its");
 
 namespace {
 
 cl::OptionCategory checkCategory("Check options");
 
-cl::list<std::string> inputs(cl::Positional, cl::desc("FILE..."), cl::sub(checkCommand));
+cl::list<std::string> inputs(cl::Positional, cl::desc("FILE..."), cl::sub(checkCommand()));
 cl::opt<std::string> targetDialect("to", cl::desc("Platform the code moves to (hip, cuda, bang, vnni, c); default: hip "
                                                   "for CUDA, cuda for HIP, the file's own dialect otherwise"),
-                                   cl::value_desc("dialect"), cl::cat(checkCategory), cl::sub(checkCommand));
-cl::alias targetAlias("target", cl::desc("Alias for --to"), cl::aliasopt(targetDialect));
+                                   cl::value_desc("dialect"), cl::cat(checkCategory), cl::sub(checkCommand()));
 cl::opt<std::string> checkGlobs("checks", cl::desc("Comma-separated globs of checks to run, appended to the .xpile file's "
                                                    "Checks (e.g. -*,portability-*)"),
-                                cl::value_desc("globs"), cl::cat(checkCategory), cl::sub(checkCommand));
+                                cl::value_desc("globs"), cl::cat(checkCategory), cl::sub(checkCommand()));
 cl::opt<std::string> warningsAsErrors("warnings-as-errors", cl::desc("Globs of checks whose warnings are errors"),
-                                      cl::value_desc("globs"), cl::cat(checkCategory), cl::sub(checkCommand));
+                                      cl::value_desc("globs"), cl::cat(checkCategory), cl::sub(checkCommand()));
 cl::opt<std::string> exportFixes("export-fixes", cl::desc("Write the fix-its as YAML for clang-apply-replacements"),
-                                 cl::value_desc("file.yaml"), cl::cat(checkCategory), cl::sub(checkCommand));
+                                 cl::value_desc("file.yaml"), cl::cat(checkCategory), cl::sub(checkCommand()));
 cl::opt<bool> listChecks("list-checks", cl::desc("List the enabled checks and exit"), cl::cat(checkCategory),
-                         cl::sub(checkCommand));
-cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary lines"), cl::cat(checkCategory), cl::sub(checkCommand));
+                         cl::sub(checkCommand()));
+cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary lines"), cl::cat(checkCategory), cl::sub(checkCommand()));
 cl::opt<std::string> projectRoot("project-root", cl::desc("Headers under this directory receive fix-its too "
                                                           "(default: the checked file only)"),
-                                 cl::value_desc("dir"), cl::cat(checkCategory), cl::sub(checkCommand));
-
-// The input options of the other parsing subcommands, for this one.
-cl::opt<std::string> fromDialect("from", cl::desc("Dialect of the input (cuda, hip, bang, vnni, c); detected by default"),
-                                 cl::value_desc("dialect"), cl::cat(checkCategory), cl::sub(checkCommand));
-cl::list<std::string> includeDirs("I", cl::desc("Add a directory to the include search path"), cl::Prefix,
-                                  cl::value_desc("dir"), cl::cat(checkCategory), cl::sub(checkCommand));
-cl::list<std::string> defines("D", cl::desc("Define a macro"), cl::Prefix, cl::value_desc("macro"),
-                              cl::cat(checkCategory), cl::sub(checkCommand));
-cl::list<std::string> undefines("U", cl::desc("Undefine a macro"), cl::Prefix, cl::value_desc("macro"),
-                                cl::cat(checkCategory), cl::sub(checkCommand));
-cl::opt<std::string> buildDir("p", cl::desc("Build directory with compile_commands.json"), cl::value_desc("build-dir"),
-                              cl::cat(checkCategory), cl::sub(checkCommand));
-cl::list<std::string> extraArgs("extra-arg", cl::desc("Additional argument to append to the Clang command line"),
-                                cl::value_desc("arg"), cl::cat(checkCategory), cl::sub(checkCommand));
+                                 cl::value_desc("dir"), cl::cat(checkCategory), cl::sub(checkCommand()));
 
 std::optional<std::string> given(const cl::opt<std::string> &o) {
   return o.getNumOccurrences() ? std::optional<std::string>(o.getValue()) : std::nullopt;
 }
 
+// The input options shared with the other parsing subcommands (command_line.h); the checks need
+// Clang's AST, and lower to the shared AST only where a check asks for it.
 frontends::ParseOptions parseOptions() {
-  frontends::ParseOptions opts;
-  if (!fromDialect.empty()) opts.dialect = ast::dialectFromName(fromDialect);
-  for (auto &d : includeDirs) opts.extraArgs.push_back("-I" + d);
-  for (auto &d : defines) opts.extraArgs.push_back("-D" + d);
-  for (auto &d : undefines) opts.extraArgs.push_back("-U" + d);
-  for (auto &a : extraArgs) opts.extraArgs.push_back(a);
-  opts.compilationDatabaseDir = buildDir;
+  frontends::ParseOptions opts = parseOptionsFromFlags();
   opts.lower = false;
   return opts;
 }
@@ -95,8 +74,8 @@ int printEnabledChecks() {
   auto config = configFor(where);
   if (!config) return 1;
   ast::Dialect source = ast::Dialect::CUDA;
-  if (!fromDialect.empty()) {
-    auto d = dialectNamed(fromDialect);
+  if (!fromDialectName().empty()) {
+    auto d = dialectNamed(fromDialectName());
     if (!d) return 1;
     source = *d;
   } else if (!inputs.empty()) {
@@ -120,7 +99,7 @@ int printEnabledChecks() {
 }  // namespace
 
 int runCheck() {
-  if (!fromDialect.empty() && !dialectNamed(fromDialect)) return 1;
+  if (!fromDialectName().empty() && !dialectNamed(fromDialectName())) return 1;
   if (listChecks) return printEnabledChecks();
   if (inputs.empty()) {
     llvm::errs() << "xpile check: error: no input files\n";

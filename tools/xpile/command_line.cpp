@@ -7,35 +7,35 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-cl::SubCommand translateCommand("translate", "Translate a source file into another dialect");
-cl::SubCommand dumpCommand("dump", "Print the shared AST of a source file");
 
 static cl::OptionCategory inputCategory("Input options");
 
 static cl::opt<std::string> fromDialect("from", cl::desc("Dialect of the input (cuda, hip, bang, vnni, c); detected from "
                                                          "the file name and content by default"),
-                                        cl::value_desc("dialect"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                        cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                        cl::value_desc("dialect"), cl::cat(inputCategory), cl::sub(translateCommand()),
+                                        cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::list<std::string> includeDirs("I", cl::desc("Add a directory to the include search path"), cl::Prefix,
-                                         cl::value_desc("dir"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                         cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                         cl::value_desc("dir"), cl::cat(inputCategory), cl::sub(translateCommand()),
+                                         cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::list<std::string> systemIncludeDirs("isystem", cl::desc("Add a system include directory"),
                                                cl::value_desc("dir"), cl::cat(inputCategory),
-                                               cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                               cl::sub(translateCommand()), cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::list<std::string> defines("D", cl::desc("Define a macro (NAME or NAME=VALUE)"), cl::Prefix,
-                                     cl::value_desc("macro"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                     cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                     cl::value_desc("macro"), cl::cat(inputCategory), cl::sub(translateCommand()),
+                                     cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::list<std::string> undefines("U", cl::desc("Undefine a macro"), cl::Prefix, cl::value_desc("macro"),
-                                       cl::cat(inputCategory), cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                       cl::cat(inputCategory), cl::sub(translateCommand()), cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::opt<std::string> buildDir("p", cl::desc("Build directory with compile_commands.json: the input's -I/-D flags "
                                                    "are taken from it"),
-                                     cl::value_desc("build-dir"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                     cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                     cl::value_desc("build-dir"), cl::cat(inputCategory), cl::sub(translateCommand()),
+                                     cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::list<std::string> extraArgs("extra-arg", cl::desc("Additional argument to append to the Clang command line"),
-                                       cl::value_desc("arg"), cl::cat(inputCategory), cl::sub(translateCommand),
-                                       cl::sub(dumpCommand));
+                                       cl::value_desc("arg"), cl::cat(inputCategory), cl::sub(translateCommand()),
+                                       cl::sub(dumpCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
 static cl::opt<bool> noWarnings("w", cl::desc("Suppress Clang's warnings about the input"), cl::cat(inputCategory),
-                                cl::sub(translateCommand), cl::sub(dumpCommand), cl::sub(runCommand), cl::sub(verifyCommand));
+                                cl::sub(translateCommand()), cl::sub(dumpCommand()), cl::sub(runCommand()), cl::sub(verifyCommand()), cl::sub(checkCommand()), cl::sub(portCommand()));
+
+std::string fromDialectName() { return fromDialect; }
 
 frontends::ParseOptions parseOptionsFromFlags() {
   frontends::ParseOptions opts;

@@ -21,36 +21,35 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-cl::SubCommand corpusCommand("corpus", "List the operator corpus, or check every version against its C reference");
 
 static cl::opt<bool> check("check", cl::desc("Verify every entry x dialect x shape against the C reference"),
-                           cl::sub(corpusCommand));
+                           cl::sub(corpusCommand()));
 static cl::opt<std::string> corpusDir("corpus-dir", cl::desc("The corpus directory (default: ./corpus, else the one "
                                                              "xpile was built from)"),
-                                      cl::value_desc("dir"), cl::sub(corpusCommand));
+                                      cl::value_desc("dir"), cl::sub(corpusCommand()));
 static cl::list<std::string> onlyOperators("operator", cl::desc("Only this operator (repeatable)"),
-                                           cl::value_desc("name"), cl::sub(corpusCommand));
+                                           cl::value_desc("name"), cl::sub(corpusCommand()));
 static cl::list<std::string> onlyDialects("dialect", cl::desc("Only this dialect (repeatable)"), cl::value_desc("name"),
-                                          cl::sub(corpusCommand));
+                                          cl::sub(corpusCommand()));
 static cl::opt<unsigned> corpusSeeds("seeds", cl::desc("Random inputs per check (default 1), plus edge values"),
-                                     cl::value_desc("n"), cl::init(1), cl::sub(corpusCommand));
+                                     cl::value_desc("n"), cl::init(1), cl::sub(corpusCommand()));
 static cl::opt<unsigned> jobs("j", cl::desc("Checks run in parallel (default: number of CPUs)"), cl::value_desc("n"),
-                              cl::init(0), cl::sub(corpusCommand));
+                              cl::init(0), cl::sub(corpusCommand()));
 static cl::opt<bool> translate("translate",
                                cl::desc("Translate every operator in each of the 12 directions among cuda, hip, vnni "
                                         "and c; compile each output with the real compiler and verify it against its "
                                         "source; print direction x compile % x computation %"),
-                               cl::sub(corpusCommand));
+                               cl::sub(corpusCommand()));
 static cl::list<std::string> directionFilter("direction", cl::desc("--translate: only this direction (repeatable)"),
-                                             cl::value_desc("from:to"), cl::sub(corpusCommand));
+                                             cl::value_desc("from:to"), cl::sub(corpusCommand()));
 static cl::opt<unsigned> shapesPerEntry("shapes", cl::desc("--translate: verify on the N smallest shapes of each entry "
                                                            "(default: all)"),
-                                        cl::value_desc("n"), cl::init(0), cl::sub(corpusCommand));
+                                        cl::value_desc("n"), cl::init(0), cl::sub(corpusCommand()));
 static cl::opt<bool> noCompile("no-compile", cl::desc("--translate: do not run the real compilers"),
-                               cl::sub(corpusCommand));
+                               cl::sub(corpusCommand()));
 static cl::opt<std::string> keepDir("keep", cl::desc("--translate: write every translated file into DIR"),
-                                    cl::value_desc("dir"), cl::sub(corpusCommand));
-static cl::opt<bool> corpusJson("json", cl::desc("Print the table as JSON"), cl::sub(corpusCommand));
+                                    cl::value_desc("dir"), cl::sub(corpusCommand()));
+static cl::opt<bool> corpusJson("json", cl::desc("Print the table as JSON"), cl::sub(corpusCommand()));
 
 namespace {
 

@@ -8,8 +8,8 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> dumpInput(cl::Positional, cl::desc("<source file>"), cl::Required, cl::sub(dumpCommand));
-static cl::opt<bool> asJson("json", cl::desc("Print the shared AST as JSON"), cl::sub(dumpCommand));
+static cl::opt<std::string> dumpInput(cl::Positional, cl::desc("<source file>"), cl::Required, cl::sub(dumpCommand()));
+static cl::opt<bool> asJson("json", cl::desc("Print the shared AST as JSON"), cl::sub(dumpCommand()));
 
 int runDump() {
   std::optional<ast::Module> module = parseInput(dumpInput);

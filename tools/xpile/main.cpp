@@ -26,13 +26,13 @@ int main(int argc, char **argv) {
       "  xpile check FILE... [--to hip]               clang-tidy-style portability checks, fix-its\n"
       "  xpile corpus [--check | --translate]          list the corpus / check every version / translate it\n\n"
       "  Run `xpile SUBCOMMAND --help` for the options of a subcommand.\n");
-  if (tools::translateCommand) return tools::runTranslate();
-  if (tools::dumpCommand) return tools::runDump();
-  if (tools::runCommand) return tools::runRun();
-  if (tools::verifyCommand) return tools::runVerify();
-  if (tools::corpusCommand) return tools::runCorpus();
-  if (tools::portCommand) return tools::runPort();
-  if (tools::checkCommand) return tools::runCheck();
+  if (tools::translateCommand()) return tools::runTranslate();
+  if (tools::dumpCommand()) return tools::runDump();
+  if (tools::runCommand()) return tools::runRun();
+  if (tools::verifyCommand()) return tools::runVerify();
+  if (tools::corpusCommand()) return tools::runCorpus();
+  if (tools::portCommand()) return tools::runPort();
+  if (tools::checkCommand()) return tools::runCheck();
   llvm::errs() << "xpile: error: no subcommand given; run `xpile --help`\n";
   return 2;
 }

@@ -16,49 +16,39 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-cl::SubCommand portCommand("port", "Port a CUDA source tree (sources, headers, CMake and Makefiles) to HIP");
 
 static cl::OptionCategory portCategory("Port options");
-static cl::opt<std::string> sourceTree(cl::Positional, cl::desc("<source tree>"), cl::Required, cl::sub(portCommand));
+static cl::opt<std::string> sourceTree(cl::Positional, cl::desc("<source tree>"), cl::Required, cl::sub(portCommand()));
 static cl::opt<std::string> toDialect("to", cl::desc("Target: hip (the only one for now)"), cl::value_desc("dialect"),
-                                      cl::Required, cl::cat(portCategory), cl::sub(portCommand));
+                                      cl::Required, cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<std::string> outDir("out-dir", cl::desc("Write the ported tree here (the source tree is never written)"),
-                                   cl::value_desc("dir"), cl::cat(portCategory), cl::sub(portCommand));
+                                   cl::value_desc("dir"), cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<bool> inPlace("in-place",
                              cl::desc("Port the tree in place: each file written atomically after its original is "
                                       "kept under SRC/.xpile-port-backup/"),
-                             cl::cat(portCategory), cl::sub(portCommand));
+                             cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<unsigned> jobs("j", cl::desc("Rewrite this many translation units in parallel (default: 1)"),
-                              cl::value_desc("n"), cl::init(1), cl::Prefix, cl::cat(portCategory), cl::sub(portCommand));
-static cl::opt<std::string> buildDir("p", cl::desc("Build directory with compile_commands.json: each file's -I/-D flags "
-                                                   "are taken from it"),
-                                     cl::value_desc("build-dir"), cl::cat(portCategory), cl::sub(portCommand));
-static cl::list<std::string> includeDirs("I", cl::desc("Add a directory to the include search path"), cl::Prefix,
-                                         cl::value_desc("dir"), cl::cat(portCategory), cl::sub(portCommand));
-static cl::list<std::string> defines("D", cl::desc("Define a macro (NAME or NAME=VALUE)"), cl::Prefix,
-                                     cl::value_desc("macro"), cl::cat(portCategory), cl::sub(portCommand));
-static cl::list<std::string> extraArgs("extra-arg", cl::desc("Additional argument to append to the Clang command line"),
-                                       cl::value_desc("arg"), cl::cat(portCategory), cl::sub(portCommand));
+                              cl::value_desc("n"), cl::init(1), cl::Prefix, cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<std::string> offloadArch("offload-arch",
                                         cl::desc("AMD GPU architecture replacing CUDA architectures in build files "
                                                  "(default: gfx90a)"),
                                         cl::value_desc("gfxNNN"), cl::init("gfx90a"), cl::cat(portCategory),
-                                        cl::sub(portCommand));
+                                        cl::sub(portCommand()));
 static cl::opt<bool> keepNames("keep-names",
                                cl::desc("Keep `.cu` file names (default: `x.cu` becomes `x.hip`, which CMake's HIP "
                                         "language and hipcc compile as HIP without further settings)"),
-                               cl::cat(portCategory), cl::sub(portCommand));
+                               cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<bool> noKernelRewrite("no-kernel-rewrite",
                                      cl::desc("Diagnose kernels with warp-size hazards instead of rewriting them"),
-                                     cl::cat(portCategory), cl::sub(portCommand));
+                                     cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<std::string> reportPrefix("report",
                                          cl::desc("Write the report to PREFIX.md and PREFIX.json (default: "
                                                   "DEST/xpile-port-report)"),
-                                         cl::value_desc("prefix"), cl::cat(portCategory), cl::sub(portCommand));
+                                         cl::value_desc("prefix"), cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<bool> progressFlag("progress", cl::desc("Show progress on stderr even when it is not a terminal"),
-                                  cl::cat(portCategory), cl::sub(portCommand));
+                                  cl::cat(portCategory), cl::sub(portCommand()));
 static cl::opt<bool> noProgress("no-progress", cl::desc("Never show progress"), cl::cat(portCategory),
-                                cl::sub(portCommand));
+                                cl::sub(portCommand()));
 
 // The xpile build: version plus the binary's size and time, so a rebuilt xpile does not reuse
 // results the previous one cached.
@@ -101,11 +91,8 @@ int runPort() {
   options.outDir = outDir;
   options.inPlace = inPlace;
   options.jobs = jobs;
+  options.rewrite.parse = parseOptionsFromFlags();  // -I, -D, -U, -isystem, -p, --extra-arg
   options.rewrite.parse.dialect = ast::Dialect::CUDA;
-  for (auto &d : includeDirs) options.rewrite.parse.extraArgs.push_back("-I" + d);
-  for (auto &d : defines) options.rewrite.parse.extraArgs.push_back("-D" + d);
-  for (auto &a : extraArgs) options.rewrite.parse.extraArgs.push_back(a);
-  options.rewrite.parse.compilationDatabaseDir = buildDir;
   options.rewrite.parse.showWarnings = false;
   options.rewrite.rewriteKernels = !noKernelRewrite;
   options.build.offloadArch = offloadArch;

@@ -14,18 +14,18 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> runInput(cl::Positional, cl::desc("<source file>"), cl::Required, cl::sub(runCommand));
+static cl::opt<std::string> runInput(cl::Positional, cl::desc("<source file>"), cl::Required, cl::sub(runCommand()));
 static cl::opt<std::string> dumpDir("dump", cl::desc("Write every buffer argument after the run to DIR/argK.bin "
                                                      "(K = parameter position, scalars counted; raw little-endian)"),
-                                    cl::value_desc("dir"), cl::sub(runCommand));
+                                    cl::value_desc("dir"), cl::sub(runCommand()));
 static cl::opt<bool> runJson("json", cl::desc("Print a JSON summary on stdout (the program's output included)"),
-                             cl::sub(runCommand));
+                             cl::sub(runCommand()));
 static cl::opt<std::string> scheduleFlag("schedule", cl::desc("Order of GPU threads within a block: forward, reverse, "
                                                               "or shuffle:SEED"),
-                                         cl::value_desc("order"), cl::init("forward"), cl::sub(runCommand));
+                                         cl::value_desc("order"), cl::init("forward"), cl::sub(runCommand()));
 static cl::opt<bool> raceCheck("race-check", cl::desc("Run twice (forward and reverse thread order) and report results "
                                                       "that depend on the order (a missing barrier)"),
-                               cl::sub(runCommand));
+                               cl::sub(runCommand()));
 
 namespace {
 

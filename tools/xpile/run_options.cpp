@@ -2,25 +2,24 @@
 
 #include "tools/xpile/command_line.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
 namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-cl::SubCommand runCommand("run", "Run a program, a kernel or a host function on this CPU with xpile's executors");
-cl::SubCommand verifyCommand("verify", "Run two programs on identical inputs and compare every buffer");
 
 static cl::OptionCategory runCategory("Run options");
 
-#define XPILE_RUN_AND_VERIFY cl::cat(runCategory), cl::sub(runCommand), cl::sub(verifyCommand)
+#define XPILE_RUN_AND_VERIFY cl::cat(runCategory), cl::sub(runCommand()), cl::sub(verifyCommand())
 // What to run is also how `translate` verifies its output against its input.
-#define XPILE_RUN_VERIFY_TRANSLATE XPILE_RUN_AND_VERIFY, cl::sub(translateCommand)
+#define XPILE_RUN_VERIFY_TRANSLATE XPILE_RUN_AND_VERIFY, cl::sub(translateCommand())
 
 static cl::opt<std::string> kernelName("kernel", cl::desc("Launch this kernel (a template instance as 'k<16>')"),
                                        cl::value_desc("name"), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> kernelNameB("kernel-b", cl::desc("verify: the kernel's name in the second file, when it differs"),
-                                        cl::value_desc("name"), cl::cat(runCategory), cl::sub(verifyCommand));
+                                        cl::value_desc("name"), cl::cat(runCategory), cl::sub(verifyCommand()));
 static cl::opt<std::string> entryName("entry", cl::desc("Call this host function (default: the program's main)"),
                                       cl::value_desc("name"), XPILE_RUN_VERIFY_TRANSLATE);
 static cl::opt<std::string> gridFlag("grid", cl::desc("CUDA/HIP grid: X[,Y[,Z]]"), cl::value_desc("x,y,z"),
@@ -83,6 +82,16 @@ bool hasArgFlags() { return !argFlags.empty(); }
 std::string secondKernelName() { return kernelNameB.empty() ? kernelName.getValue() : kernelNameB.getValue(); }
 
 bool runRequestFromFlags(exec::RunRequest &r) {
+  // The program is compiled for the executor with the include paths and macros it was parsed with.
+  for (const std::string &a : parseOptionsFromFlags().extraArgs) {
+    llvm::StringRef flag(a);
+    if (flag.consume_front("-I")) {
+      llvm::SmallString<256> dir(flag);  // the compiler runs elsewhere: relative to where xpile was started
+      llvm::sys::fs::make_absolute(dir);
+      r.includeDirs.push_back(std::string(dir));
+    }
+    else if (flag.consume_front("-D")) r.defines.push_back(flag.str());
+  }
   if (!kernelName.empty() && !entryName.empty()) {
     llvm::errs() << "xpile: error: give either --kernel or --entry, not both\n";
     return false;

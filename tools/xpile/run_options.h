@@ -2,14 +2,14 @@
 // configuration, its arguments (--arg), and the executor's settings.
 #pragma once
 
+#include "tools/xpile/subcommands.h"
+
 #include "backends/exec/executor.h"
 
 #include <llvm/Support/CommandLine.h>
 
 namespace xpile::tools {
 
-extern llvm::cl::SubCommand runCommand;
-extern llvm::cl::SubCommand verifyCommand;
 
 // Builds the request from the flags; false (after printing `xpile: error: ...`) on bad flags.
 bool runRequestFromFlags(exec::RunRequest &request);

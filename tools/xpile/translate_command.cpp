@@ -27,43 +27,43 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory translateCategory("Translation options");
 static cl::opt<std::string> translateInput(cl::Positional, cl::desc("<source file>"), cl::Required,
-                                           cl::sub(translateCommand));
+                                           cl::sub(translateCommand()));
 static cl::opt<std::string> targetDialect("to", cl::desc("Target dialect: cuda, hip, bang, vnni or c"), cl::Required,
                                           cl::value_desc("dialect"), cl::cat(translateCategory),
-                                          cl::sub(translateCommand));
+                                          cl::sub(translateCommand()));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout, the default)"),
                                        cl::value_desc("file"), cl::init("-"), cl::cat(translateCategory),
-                                       cl::sub(translateCommand));
+                                       cl::sub(translateCommand()));
 static cl::opt<std::string> reportPath("report",
                                        cl::desc("Write a JSON summary: pass sequence, per-pass verification, times, "
                                                 "spans carried unchanged"),
                                        cl::value_desc("file.json"), cl::cat(translateCategory),
-                                       cl::sub(translateCommand));
+                                       cl::sub(translateCommand()));
 static cl::opt<std::string> traceDir("trace", cl::desc("Write the program after each pass, and log.json, into DIR"),
-                                     cl::value_desc("dir"), cl::cat(translateCategory), cl::sub(translateCommand));
+                                     cl::value_desc("dir"), cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<bool> noVerify("no-verify", cl::desc("Do not run the programs to verify the translation"),
-                              cl::cat(translateCategory), cl::sub(translateCommand));
+                              cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<bool> verifyFinalOnly("verify-final-only",
                                      cl::desc("Verify only the output against the input, not every pass"),
-                                     cl::cat(translateCategory), cl::sub(translateCommand));
+                                     cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<std::string> launchFlag("launch",
                                        cl::desc("The source kernel's launch: grid=X,Y,Z;block=X,Y,Z[;shared=BYTES] "
                                                 "(inferred from __launch_bounds__ when absent)"),
                                        cl::value_desc("config"), cl::cat(translateCategory),
-                                       cl::sub(translateCommand));
+                                       cl::sub(translateCommand()));
 static cl::opt<std::string> routeFlag("route",
                                       cl::desc("auto (default): direct when the dialects allow it, else through C; "
                                                "direct; via-c"),
                                       cl::value_desc("route"), cl::init("auto"), cl::cat(translateCategory),
-                                      cl::sub(translateCommand));
+                                      cl::sub(translateCommand()));
 static cl::opt<bool> quiet("quiet", cl::desc("No notes on stderr (spans carried unchanged, passes run)"),
-                           cl::cat(translateCategory), cl::sub(translateCommand));
+                           cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<bool> diffFlag("diff",
                               cl::desc("Print a unified diff from the input to the translation on stdout instead "
                                        "of the translation (nothing is written)"),
-                              cl::cat(translateCategory), cl::sub(translateCommand));
+                              cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<bool> noFormat("no-format", cl::desc("Do not run clang-format over the output"),
-                              cl::cat(translateCategory), cl::sub(translateCommand));
+                              cl::cat(translateCategory), cl::sub(translateCommand()));
 
 namespace {
 

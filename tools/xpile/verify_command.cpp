@@ -15,15 +15,15 @@ namespace xpile::tools {
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> fileA(cl::Positional, cl::desc("<reference file>"), cl::Required, cl::sub(verifyCommand));
-static cl::opt<std::string> fileB(cl::Positional, cl::desc("<candidate file>"), cl::Required, cl::sub(verifyCommand));
+static cl::opt<std::string> fileA(cl::Positional, cl::desc("<reference file>"), cl::Required, cl::sub(verifyCommand()));
+static cl::opt<std::string> fileB(cl::Positional, cl::desc("<candidate file>"), cl::Required, cl::sub(verifyCommand()));
 static cl::opt<unsigned> seedCount("seeds", cl::desc("Random inputs per run: this many seeds (default 3), plus edge values"),
-                                   cl::value_desc("n"), cl::init(3), cl::sub(verifyCommand));
+                                   cl::value_desc("n"), cl::init(3), cl::sub(verifyCommand()));
 static cl::opt<double> rtolFlag("rtol", cl::desc("Relative tolerance (default per type: f64 1e-9, f32 1e-4, f16 1e-2, bf16 2e-2)"),
-                                cl::value_desc("r"), cl::init(-1), cl::sub(verifyCommand));
+                                cl::value_desc("r"), cl::init(-1), cl::sub(verifyCommand()));
 static cl::opt<double> atolFlag("atol", cl::desc("Absolute tolerance (default per type: f64 1e-12, f32 1e-5, f16 1e-3, bf16 1e-2)"),
-                                cl::value_desc("a"), cl::init(-1), cl::sub(verifyCommand));
-static cl::opt<bool> verifyJson("json", cl::desc("Print the verdict as JSON"), cl::sub(verifyCommand));
+                                cl::value_desc("a"), cl::init(-1), cl::sub(verifyCommand()));
+static cl::opt<bool> verifyJson("json", cl::desc("Print the verdict as JSON"), cl::sub(verifyCommand()));
 
 int runVerify() {
   exec::RunRequest request;
