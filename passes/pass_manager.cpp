@@ -56,6 +56,11 @@ VerifyStatus verifyPair(const VerificationPlan &plan, const ast::Module &before,
 
 }  // namespace
 
+VerifyStatus verifyModules(const VerificationPlan &plan, const ast::Module &before, const ast::Module &after,
+                           std::string &verdict, double &seconds) {
+  return verifyPair(plan, before, "input", after, "output", "output", verdict, seconds);
+}
+
 const char *verifyStatusName(VerifyStatus s) {
   switch (s) {
   case VerifyStatus::Passed: return "passed";

@@ -62,6 +62,11 @@ struct PipelineResult {
   double verifySeconds = 0;
 };
 
+// Verifies `after` against `before` with the plan (what the pipeline does after each pass), for
+// translations made outside the pipeline. `verdict` says what was compared or the first mismatch.
+VerifyStatus verifyModules(const VerificationPlan &plan, const ast::Module &before, const ast::Module &after,
+                           std::string &verdict, double &seconds);
+
 PipelineResult runPipeline(const ast::Module &input, ast::Dialect target, const std::vector<PassStep> &steps,
                            const PipelineOptions &options);
 

@@ -49,8 +49,8 @@ TEST_F(Translate, KernelOnlyCudaToCIsVerifiedAndSaysHowToRunIt) {
 // A corpus file verifies by default on its manifest's smallest shape; the trace has every pass.
 TEST_F(Translate, CorpusCudaToHipDefaultsToTheManifestAndTraces) {
   std::string out = dir_ + "/relu.hip", report = dir_ + "/r.json", trace = dir_ + "/trace";
-  auto r = xpile("translate " + kSource + "/corpus/activation/relu/relu.cu --to hip -o " + shellQuote(out) +
-                 " --report " + shellQuote(report) + " --trace " + shellQuote(trace));
+  auto r = xpile("translate " + kSource + "/corpus/activation/relu/relu.cu --to hip --route direct -o " +
+                 shellQuote(out) + " --report " + shellQuote(report) + " --trace " + shellQuote(trace));
   ASSERT_EQ(r.exitCode, 0) << r.err;
   auto j = nlohmann::json::parse(xpile::test::readFile(report));
   EXPECT_TRUE(j["verified"].get<bool>());
@@ -66,6 +66,61 @@ TEST_F(Translate, CorpusCudaToHipDefaultsToTheManifestAndTraces) {
   auto v = xpile("verify " + kSource + "/corpus/activation/relu/relu.cu " + shellQuote(out) +
                  " --entry relu_f32 --arg f32[5000]:rand --arg f32[5000]:zeros --arg i32:5000");
   EXPECT_EQ(v.exitCode, 0) << v.out << v.err;
+}
+
+// CUDA -> HIP keeps the user's file: only the CUDA names change, comments and macros stay, and the
+// result is verified (here as a whole program) like any translation.
+TEST_F(Translate, CudaToHipPreservesTheSourceAndVerifies) {
+  std::string in = dir_ + "/scale.cu", out = dir_ + "/scale.hip", report = dir_ + "/r.json";
+  xpile::test::writeFile(in, "// Scales by two. cudaMemcpy below is the CUDA runtime's.\n"
+                             "#include <cstdio>\n"
+                             "#include <cuda_runtime.h>\n"
+                             "#define CHECK(x) do { if ((x) != cudaSuccess) return 1; } while (0)\n"
+                             "__global__ void scale(float *a, int n) {\n"
+                             "  int i = blockIdx.x * blockDim.x + threadIdx.x;   // odd   spacing kept\n"
+                             "  if (i < n) a[i] = 2.0f * a[i];\n"
+                             "}\n"
+                             "int main() {\n"
+                             "  float h[100], *d;\n"
+                             "  for (int i = 0; i < 100; ++i) h[i] = i;\n"
+                             "  CHECK(cudaMalloc(&d, sizeof h));\n"
+                             "  CHECK(cudaMemcpy(d, h, sizeof h, cudaMemcpyHostToDevice));\n"
+                             "  scale<<<1, 128>>>(d, 100);\n"
+                             "  CHECK(cudaMemcpy(h, d, sizeof h, cudaMemcpyDeviceToHost));\n"
+                             "  CHECK(cudaFree(d));\n"
+                             "  printf(\"%g\\n\", h[99]);\n"
+                             "  return 0;\n"
+                             "}\n");
+  auto r = xpile("translate " + shellQuote(in) + " --to hip -o " + shellQuote(out) + " --report " + shellQuote(report));
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(xpile::test::readFile(out),
+            "// Scales by two. cudaMemcpy below is the CUDA runtime's.\n"
+            "#include <cstdio>\n"
+            "#include <hip/hip_runtime.h>\n"
+            "#define CHECK(x) do { if ((x) != hipSuccess) return 1; } while (0)\n"
+            "__global__ void scale(float *a, int n) {\n"
+            "  int i = blockIdx.x * blockDim.x + threadIdx.x;   // odd   spacing kept\n"
+            "  if (i < n) a[i] = 2.0f * a[i];\n"
+            "}\n"
+            "int main() {\n"
+            "  float h[100], *d;\n"
+            "  for (int i = 0; i < 100; ++i) h[i] = i;\n"
+            "  CHECK(hipMalloc(&d, sizeof h));\n"
+            "  CHECK(hipMemcpy(d, h, sizeof h, hipMemcpyHostToDevice));\n"
+            "  scale<<<1, 128>>>(d, 100);\n"
+            "  CHECK(hipMemcpy(h, d, sizeof h, hipMemcpyDeviceToHost));\n"
+            "  CHECK(hipFree(d));\n"
+            "  printf(\"%g\\n\", h[99]);\n"
+            "  return 0;\n"
+            "}\n");
+  auto j = nlohmann::json::parse(xpile::test::readFile(report));
+  EXPECT_EQ(j["route"], "source-preserving");
+  EXPECT_TRUE(j["verified"].get<bool>()) << j.dump(2);
+  EXPECT_NE(r.err.find("note: verified (the whole program"), std::string::npos) << r.err;
+  if (xpile::test::haveProgram("hipcc")) {
+    auto hipcc = run("hipcc --offload-arch=gfx90a -c " + shellQuote(out) + " -o " + shellQuote(dir_ + "/scale.o"));
+    EXPECT_EQ(hipcc.exitCode, 0) << hipcc.err;
+  }
 }
 
 // Plain C -> CUDA: a GPU kernel and a host wrapper with the entry's own signature.

@@ -10,10 +10,12 @@
 #include "passes/translation_plan.h"
 #include "tools/xpile/command_line.h"
 #include "tools/xpile/output_file.h"
+#include "tools/xpile/source_preserving_translation.h"
 #include "tools/xpile/translation_verification.h"
 #include "tools/xpile/unified_diff.h"
 #include "tools/xpile/work_dir.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
@@ -52,8 +54,9 @@ static cl::opt<std::string> launchFlag("launch",
                                        cl::value_desc("config"), cl::cat(translateCategory),
                                        cl::sub(translateCommand()));
 static cl::opt<std::string> routeFlag("route",
-                                      cl::desc("auto (default): direct when the dialects allow it, else through C; "
-                                               "direct; via-c"),
+                                      cl::desc("auto (default): for CUDA to HIP the source-preserving rewrite, then "
+                                               "the direct passes, then through C; elsewhere direct when the dialects "
+                                               "allow it, else through C; source (CUDA to HIP only); direct; via-c"),
                                       cl::value_desc("route"), cl::init("auto"), cl::cat(translateCategory),
                                       cl::sub(translateCommand()));
 static cl::opt<bool> quiet("quiet", cl::desc("No notes on stderr (spans carried unchanged, passes run)"),
@@ -128,6 +131,117 @@ nlohmann::json launchSidecar(const ast::Module &out, const std::optional<exec::L
   return j;
 }
 
+// One translation, ready to be written: the text, the module it came from, and what was verified.
+struct Emission {
+  std::string code;
+  const ast::Module *output;
+  bool verified;
+  std::string verificationText;
+  bool translated;       // false: the identity (parse and print)
+  nlohmann::json report;  // the route's own fields
+  std::vector<ast::CarriedSpan> carried;
+};
+
+// Prints what was verified, writes the output (or its diff), the launch sidecar and the report.
+int emitTranslation(const Emission &e, const ast::Module &input, ast::Dialect target,
+                    const TranslationVerification &verification) {
+  if (!quiet)
+    for (const auto &span : e.carried)
+      if (span.reason != "preprocessor directive")
+        llvm::errs() << span.loc.str() << ": note: carried unchanged (" << span.reason << ")\n";
+  if (!e.verified && !noVerify)
+    llvm::errs() << translateInput << ":1:1: error: output " << e.verificationText << "\n";
+  else if (!quiet && !noVerify && e.translated)
+    llvm::errs() << translateInput << ":1:1: note: " << e.verificationText << "\n";
+
+  if (diffFlag) {
+    std::string error;
+    auto original = llvm::MemoryBuffer::getFile(translateInput.getValue(), /*IsText=*/true);
+    std::string newLabel = llvm::sys::path::stem(translateInput).str() + ast::sourceExtension(target, true);
+    auto diff = original ? unifiedDiff(translateInput, (*original)->getBuffer().str(), newLabel, e.code, error)
+                         : std::nullopt;
+    if (!diff) {
+      llvm::errs() << "xpile: error: " << (original ? error : "cannot read '" + translateInput + "' again") << "\n";
+      return 1;
+    }
+    llvm::outs() << *diff;
+  } else if (!writeOutput(outputPath, e.code, translateInput)) {
+    return 1;
+  }
+  std::string kernelName, entryName;
+  if (verification.plan && verification.launch) {
+    if (auto r = verification.plan->requestFor(input)) kernelName = r->name;
+  } else if (verification.plan) {
+    if (auto r = verification.plan->requestFor(input)) entryName = r->name;
+  }
+  if (outputPath != "-" && !diffFlag) {
+    nlohmann::json sidecar = launchSidecar(*e.output, verification.launch, kernelName, entryName);
+    if (!writeOutput(outputPath + ".launch.json", sidecar.dump(2) + "\n", translateInput)) return 1;
+  }
+
+  if (!reportPath.empty()) {
+    nlohmann::json spans = nlohmann::json::array();
+    for (const auto &span : e.carried)
+      spans.push_back({{"file", span.loc.file}, {"line", span.loc.line}, {"column", span.loc.column},
+                       {"reason", span.reason}, {"text", span.text}});
+    nlohmann::json report = e.report;
+    report["input"] = translateInput.getValue();
+    report["from"] = ast::dialectName(input.dialect);
+    report["to"] = ast::dialectName(target);
+    report["verified"] = e.verified;
+    report["verification"] = e.verificationText;
+    report["carried_spans"] = spans;
+    if (!writeOutput(reportPath, report.dump(2) + "\n", translateInput)) return 1;
+  }
+  return e.verified || noVerify ? 0 : 1;
+}
+
+const char *levelName(porting::Diagnostic::Level level) {
+  switch (level) {
+  case porting::Diagnostic::Level::Note: return "note";
+  case porting::Diagnostic::Level::Warning: return "warning";
+  case porting::Diagnostic::Level::Error: return "error";
+  }
+  return "warning";
+}
+
+// The source-preserving CUDA -> HIP translation: the rewrite's own diagnostics (APIs without an
+// exact equivalent, kernels it could not rewrite), then the common emission.
+int emitSourcePreserving(const SourcePreservingTranslation &sp, const ast::Module &input, ast::Dialect target,
+                         const TranslationVerification &verification, const nlohmann::json &attempts) {
+  for (const auto &d : sp.rewrite.diagnostics) {
+    if (quiet && d.level == porting::Diagnostic::Level::Note) continue;
+    llvm::errs() << d.file << ":" << d.line << ":" << d.column << ": " << levelName(d.level) << ": " << d.message
+                 << " [" << d.check << "]\n";
+    for (const auto &n : d.notes)
+      if (!quiet) llvm::errs() << n.file << ":" << n.line << ":" << n.column << ": note: " << n.message << "\n";
+  }
+  bool verified = sp.verification == passes::VerifyStatus::Passed;
+  std::string text;
+  if (noVerify) text = "not verified (--no-verify)";
+  else if (!verification.plan) text = "not verified: " + verification.why;
+  else text = (verified ? "verified (" + verification.plan->what + "): " : "not verified: ") + sp.verdict;
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const auto &k : sp.rewrite.kernels)
+    kernels.push_back({{"kernel", k.name}, {"line", k.line}, {"verified", k.verified}, {"why", k.why}});
+  nlohmann::json report = {{"route", "source-preserving"},
+                           {"references_converted", sp.rewrite.converted.size()},
+                           {"kernels_rewritten", kernels},
+                           {"attempts", attempts},
+                           {"final_verify_seconds", sp.verifySeconds}};
+  if (!traceDir.empty()) {  // the same trace layout as the passes': the input, each step, a log
+    std::error_code ec;
+    llvm::sys::fs::create_directories(traceDir.getValue());
+    auto original = llvm::MemoryBuffer::getFile(translateInput.getValue(), /*IsText=*/true);
+    llvm::raw_fd_ostream(traceDir + "/00-input" + ast::sourceExtension(input.dialect, true), ec)
+        << (original ? (*original)->getBuffer() : "");
+    llvm::raw_fd_ostream(traceDir + "/01-source-preserving.hip", ec) << sp.text;
+    llvm::raw_fd_ostream(traceDir + "/log.json", ec) << report.dump(2) << "\n";
+  }
+  std::vector<ast::CarriedSpan> none;  // nothing is re-printed: every byte not edited is the user's
+  return emitTranslation({sp.text, &*sp.output, verified, text, true, report, none}, input, target, verification);
+}
+
 }  // namespace
 
 int runTranslate() {
@@ -137,8 +251,8 @@ int runTranslate() {
                  << "' (expected cuda, hip, bang, vnni or c)\n";
     return 2;
   }
-  if (routeFlag != "auto" && routeFlag != "direct" && routeFlag != "via-c") {
-    llvm::errs() << "xpile: error: --route must be auto, direct or via-c\n";
+  if (routeFlag != "auto" && routeFlag != "source" && routeFlag != "direct" && routeFlag != "via-c") {
+    llvm::errs() << "xpile: error: --route must be auto, source, direct or via-c\n";
     return 2;
   }
   if (diffFlag && outputPath != "-") {
@@ -170,8 +284,36 @@ int runTranslate() {
   if (!quiet && !verification.inferredLaunchNote.empty())
     llvm::errs() << translateInput << ":1:1: note: " << verification.inferredLaunchNote << "\n";
 
-  passes::PipelineResult result = passes::runPipeline(input, *target, plan.steps, options);
   nlohmann::json attempts = nlohmann::json::array();
+  // CUDA -> HIP keeps the user's source (comments, macros, formatting) when that rewrite verifies, or
+  // when nothing could verify any translation; otherwise the passes rewrite the kernels.
+  bool sourceRoute = input.dialect == ast::Dialect::CUDA && *target == ast::Dialect::HIP &&
+                     (routeFlag == "auto" || routeFlag == "source");
+  if (routeFlag == "source" && !sourceRoute) {
+    llvm::errs() << "xpile: error: --route source is CUDA to HIP only\n";
+    return 2;
+  }
+  if (sourceRoute) {
+    std::optional<passes::VerificationPlan> sourcePlan = noVerify ? std::nullopt : verification.plan;
+    SourcePreservingTranslation sp = translatePreservingSource(translateInput, input, parseOptionsFromFlags(), sourcePlan);
+    attempts.push_back({{"route", "source-preserving"},
+                        {"ok", sp.usable},
+                        {"verification", passes::verifyStatusName(sp.verification)},
+                        {"verdict", sp.usable ? sp.verdict : sp.why}});
+    bool verified = sp.usable && sp.verification == passes::VerifyStatus::Passed;
+    if (sp.usable && (verified || !sourcePlan || routeFlag == "source"))
+      return emitSourcePreserving(sp, input, *target, verification, attempts);
+    if (routeFlag == "source") {
+      llvm::errs() << translateInput << ":1:1: error: " << sp.why << "\n";
+      return 1;
+    }
+    if (!quiet)
+      llvm::errs() << translateInput << ":1:1: note: the source-preserving rewrite "
+                   << (sp.usable ? "was not verified (" + sp.verdict + ")" : "failed (" + sp.why + ")")
+                   << "; translating with the passes\n";
+  }
+
+  passes::PipelineResult result = passes::runPipeline(input, *target, plan.steps, options);
   auto recordAttempt = [&](const passes::TranslationPlan &p, const passes::PipelineResult &r) {
     nlohmann::json passesJson = nlohmann::json::array();
     for (const auto &rec : r.passes) passesJson.push_back(passes::toJson(rec));
@@ -203,12 +345,6 @@ int runTranslate() {
   for (const auto &e : printed.errors) llvm::errs() << locationOr(e.loc, translateInput) << ": error: " << e.message << "\n";
   if (!printed.ok()) return 1;
 
-  auto carried = result.module.carriedSpans();
-  if (!quiet)
-    for (const auto &span : carried)
-      if (span.reason != "preprocessor directive")
-        llvm::errs() << span.loc.str() << ": note: carried unchanged (" << span.reason << ")\n";
-
   // What was verified, said plainly.
   bool verified = false;
   std::string verificationText;
@@ -229,61 +365,20 @@ int runTranslate() {
                                   : "not verified: " + result.verdict;
     }
   }
-  if (!verified && !noVerify)
-    llvm::errs() << translateInput << ":1:1: error: output " << verificationText << "\n";
-  else if (!quiet && !noVerify && !plan.steps.empty())
-    llvm::errs() << translateInput << ":1:1: note: " << verificationText << "\n";
-
-  if (diffFlag) {
-    std::string error;
-    auto original = llvm::MemoryBuffer::getFile(translateInput.getValue(), /*IsText=*/true);
-    std::string newLabel = llvm::sys::path::stem(translateInput).str() + ast::sourceExtension(*target, true);
-    auto diff = original ? unifiedDiff(translateInput, (*original)->getBuffer().str(), newLabel, printed.code, error)
-                         : std::nullopt;
-    if (!diff) {
-      llvm::errs() << "xpile: error: " << (original ? error : "cannot read '" + translateInput + "' again") << "\n";
-      return 1;
-    }
-    llvm::outs() << *diff;
-  } else if (!writeOutput(outputPath, printed.code, translateInput)) {
-    return 1;
+  nlohmann::json passesJson = nlohmann::json::array();
+  double seconds = 0;
+  for (const auto &rec : result.passes) {
+    passesJson.push_back(passes::toJson(rec));
+    seconds += rec.seconds;
   }
-  std::string kernelName, entryName;
-  if (verification.plan && verification.launch) {
-    if (auto r = verification.plan->requestFor(input)) kernelName = r->name;
-  } else if (verification.plan) {
-    if (auto r = verification.plan->requestFor(input)) entryName = r->name;
-  }
-  if (outputPath != "-" && !diffFlag) {
-    nlohmann::json sidecar = launchSidecar(result.module, verification.launch, kernelName, entryName);
-    if (!writeOutput(outputPath + ".launch.json", sidecar.dump(2) + "\n", translateInput)) return 1;
-  }
-
-  if (!reportPath.empty()) {
-    nlohmann::json spans = nlohmann::json::array();
-    for (const auto &span : carried)
-      spans.push_back({{"file", span.loc.file}, {"line", span.loc.line}, {"column", span.loc.column},
-                       {"reason", span.reason}, {"text", span.text}});
-    nlohmann::json passesJson = nlohmann::json::array();
-    double seconds = 0;
-    for (const auto &rec : result.passes) {
-      passesJson.push_back(passes::toJson(rec));
-      seconds += rec.seconds;
-    }
-    nlohmann::json report = {{"input", translateInput.getValue()},
-                             {"from", ast::dialectName(input.dialect)},
-                             {"to", ast::dialectName(*target)},
-                             {"route", passes::routeName(plan.route)},
-                             {"passes", passesJson},
-                             {"attempts", attempts},
-                             {"pass_seconds", seconds},
-                             {"verified", verified},
-                             {"verification", verificationText},
-                             {"final_verify_seconds", result.verifySeconds},
-                             {"carried_spans", spans}};
-    if (!writeOutput(reportPath, report.dump(2) + "\n", translateInput)) return 1;
-  }
-  return verified || noVerify ? 0 : 1;
+  nlohmann::json report = {{"route", passes::routeName(plan.route)},
+                           {"passes", passesJson},
+                           {"attempts", attempts},
+                           {"pass_seconds", seconds},
+                           {"final_verify_seconds", result.verifySeconds}};
+  return emitTranslation({printed.code, &result.module, verified, verificationText, !plan.steps.empty(), report,
+                          result.module.carriedSpans()},
+                         input, *target, verification);
 }
 
 }  // namespace xpile::tools
