@@ -2,6 +2,7 @@
 
 #include "ast/dump.h"
 #include "ast/visitor.h"
+#include "backends/vnni/intrinsic_catalogue.h"
 #include "passes/bind_builders.h"
 #include "passes/index_poly.h"
 
@@ -37,11 +38,75 @@ struct Context {
     bool hiStrict = false;
   };
   std::map<std::string, FloatBound> floatBounds;
+  // Local arrays filled element by element in a loop (`mask[v] = tail_mask16(C - v * 16)` in a
+  // loop over v) and written nowhere else: array -> (the loop variable, the element's value).
+  std::map<std::string, std::pair<std::string, ExprPtr>> arrayDefs;
+  std::set<std::string> localArrays;  // arrays declared (Alloc) in scope
 };
+
+// Replaces variables by expressions (a callee's parameters by the arguments of a call).
+ExprPtr substituteVars(const ExprPtr &e, const std::map<std::string, ExprPtr> &by) {
+  struct M : IRMutator {
+    const std::map<std::string, ExprPtr> &by;
+    explicit M(const std::map<std::string, ExprPtr> &b) : by(b) {}
+    ExprPtr visitVar(const Var &n, const ExprPtr &self) override {
+      auto it = by.find(n.name);
+      return it == by.end() ? self : it->second;
+    }
+  } m(by);
+  return m.mutate(e);
+}
+
+// Whether `s` assigns (or increments, or takes the address of) the variable `name`.
+bool assigns(const StmtPtr &s, const std::string &name) {
+  struct V : IRVisitor {
+    const std::string &name;
+    bool found = false;
+    explicit V(const std::string &n) : name(n) {}
+    void target(const ExprPtr &t) {
+      if (auto *v = t ? t->as<Var>() : nullptr) found |= v->name == name;
+    }
+    void visitAssignStmt(const AssignStmt &n) override { target(n.target); IRVisitor::visitAssignStmt(n); }
+    void visitAssignExpr(const AssignExpr &n) override { target(n.target); IRVisitor::visitAssignExpr(n); }
+    void visitUnary(const Unary &n) override {
+      if (n.op == UnaryOp::PreInc || n.op == UnaryOp::PreDec || n.op == UnaryOp::PostInc ||
+          n.op == UnaryOp::PostDec || n.op == UnaryOp::AddrOf)
+        target(n.operand);
+      IRVisitor::visitUnary(n);
+    }
+    void visitDecl(const Decl &d) override { found |= d.name == name; IRVisitor::visitDecl(d); }
+    void visitFor(const For &f) override { found |= f.var == name; IRVisitor::visitFor(f); }
+  } v(name);
+  v.visit(s);
+  return v.found;
+}
+
+// A pointer expression without the casts that only reinterpret it (`(const xp_m512 *)(a + k)`,
+// `(void *)p`): intrinsics address bytes, so the pointer's own element type is the unit.
+const ExprPtr &stripPointerCasts(const ExprPtr &e) {
+  auto *c = e ? e->as<Cast>() : nullptr;
+  if (c && c->type && c->type->kind == Type::Kind::Pointer && c->operand && c->operand->type &&
+      c->operand->type->kind == Type::Kind::Pointer)
+    return stripPointerCasts(c->operand);
+  return e;
+}
+
+// The one value a function returns when its body is `return value;` (a mask helper).
+const Expr *singleReturn(const Function &f) {
+  const Stmt *s = f.body.get();
+  while (auto *q = s ? s->as<Seq>() : nullptr) {
+    if (q->body.size() != 1) return nullptr;
+    s = q->body[0].get();
+  }
+  auto *r = s ? s->as<Return>() : nullptr;
+  return r ? r->value.get() : nullptr;
+}
 
 class ExtentAnalysis {
 public:
-  ExtentAnalysis(const Function &fn, const std::set<const Stmt *> *regions) : fn_(fn), regions_(regions) {
+  ExtentAnalysis(const Function &fn, const std::set<const Stmt *> *regions, const Module *module,
+                 std::set<std::string> *inProgress)
+      : fn_(fn), regions_(regions), module_(module), inProgress_(inProgress) {
     for (auto &p : fn.params) {
       if (p.type && p.type->kind == Type::Kind::Pointer) pointerParams_[p.name] = p.type->element;
       else if (p.type && p.type->isInteger()) intParams_.insert(p.name);
@@ -51,6 +116,14 @@ public:
 
   std::vector<BufferUse> run() {
     Context ctx;
+    // Const integer globals with a literal value (`static const int64_t kChunk = 16384`) are
+    // constants of the index arithmetic.
+    if (module_)
+      for (auto &item : module_->items)
+        if (auto *g = std::get_if<GlobalVar>(&item))
+          if (g->type && g->type->isInteger() && (g->type->isConst || g->isConstexpr) && isIntegerLiteral(g->init) &&
+              !pointerParams_.count(g->name) && !intParams_.count(g->name) && !assigned_.count(g->name))
+            ctx.defs[g->name] = g->init;
     walk(fn_.body, ctx, regions_ == nullptr);
     std::vector<BufferUse> out;
     for (auto &name : order_) {
@@ -79,20 +152,42 @@ private:
 
   const Function &fn_;
   const std::set<const Stmt *> *regions_;
+  const Module *module_;
+  std::set<std::string> *inProgress_;  // functions being summarised up the call chain (recursion)
+  std::map<std::string, std::vector<BufferUse>> summaries_;
   std::map<std::string, TypePtr> pointerParams_;
   std::set<std::string> intParams_;
   std::map<std::string, int> assigned_;  // assignments other than the declaration
-  std::map<std::string, ExprPtr> atomExprs_;
+  std::map<std::string, int> arrayWrites_;  // element writes per array (and calls it is passed to)
+  mutable std::map<std::string, ExprPtr> atomExprs_;
   std::map<std::string, Acc> acc_;
   std::vector<std::string> order_;
 
+  static bool isIntegerLiteral(const ExprPtr &e) {
+    if (!e) return false;
+    if (e->as<IntLit>()) return true;
+    if (auto *c = e->as<Cast>()) return c->type && c->type->isInteger() && isIntegerLiteral(c->operand);
+    if (auto *u = e->as<Unary>()) return (u->op == UnaryOp::Neg || u->op == UnaryOp::Plus) && isIntegerLiteral(u->operand);
+    return false;
+  }
+
   // --- pre-pass: which names are assigned after their declaration -----------------------------
+  // (Element writes of arrays, and arrays passed to calls, are counted in arrayWrites_.)
   void countAssignments(const StmtPtr &s) {
     struct V : IRVisitor {
-      std::map<std::string, int> &out;
-      explicit V(std::map<std::string, int> &o) : out(o) {}
+      std::map<std::string, int> &out, &arrays;
+      V(std::map<std::string, int> &o, std::map<std::string, int> &a) : out(o), arrays(a) {}
       void target(const ExprPtr &t) {
         if (auto *v = t ? t->as<Var>() : nullptr) ++out[v->name];
+        if (auto *l = t ? t->as<Load>() : nullptr) {
+          while (auto *inner = l->base->as<Load>()) l = inner;
+          if (auto *v = l->base->as<Var>()) ++arrays[v->name];
+        }
+      }
+      void visitCall(const Call &c) override {
+        for (auto &a : c.args)
+          if (auto *v = a->as<Var>(); v && a->type && a->type->kind != Type::Kind::Scalar) ++arrays[v->name];
+        IRVisitor::visitCall(c);
       }
       void visitAssignStmt(const AssignStmt &n) override { target(n.target); IRVisitor::visitAssignStmt(n); }
       void visitAssignExpr(const AssignExpr &n) override { target(n.target); IRVisitor::visitAssignExpr(n); }
@@ -102,7 +197,7 @@ private:
           target(n.operand);
         IRVisitor::visitUnary(n);
       }
-    } v(assigned_);
+    } v(assigned_, arrayWrites_);
     v.visit(s);
   }
 
@@ -130,14 +225,14 @@ private:
     return m.mutate(e);
   }
 
-  Poly opaque(const ExprPtr &e) {
+  Poly opaque(const ExprPtr &e) const {
     std::string key = "#" + dumpExpr(e);
     atomExprs_.emplace(key, e);
     return Poly::atom(key);
   }
 
   // `e` must already be substituted.
-  Poly toPoly(const ExprPtr &e) {
+  Poly toPoly(const ExprPtr &e) const {
     if (auto *n = e->as<IntLit>()) return Poly::constant(n->value);
     if (auto *n = e->as<Var>()) {
       atomExprs_.emplace(n->name, e);
@@ -196,6 +291,7 @@ private:
 
   // The largest value of `p` over the ranges, or nullopt when monotonicity cannot be shown.
   std::optional<Poly> maximize(Poly p, const std::vector<Range> &ranges) const {
+    if (auto split = splitSelect(p, ranges)) return *split;
     for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
       if (!p.mentions(it->name)) continue;
       int dir = 0;  // +1 increasing, -1 decreasing
@@ -212,6 +308,8 @@ private:
       const std::optional<Poly> &bound = dir > 0 ? it->hi : it->lo;
       if (!bound) return std::nullopt;
       p = p.substitute(it->name, *bound);
+      std::vector<Range> outer(ranges.begin(), ranges.begin() + (ranges.rend() - it - 1));
+      if (auto split = splitSelect(p, outer)) return *split;
     }
     // Whatever remains must be parameters or opaque terms free of ranged variables.
     for (auto &[m, c] : p.terms)
@@ -225,6 +323,53 @@ private:
         }
       }
     return p;
+  }
+
+  // A select over loop variables among the terms (`end = begin + K < n ? begin + K : n` bounding a
+  // loop) hides the variables of its branches from the monotonicity argument. The maximum with the
+  // select replaced by each branch: the smaller of the two for a minimum (`a < b ? a : b` is at
+  // most either), the larger otherwise. nullopt when p has no such select; an empty result when p
+  // is not increasing in it or a branch cannot be maximised.
+  std::optional<std::optional<Poly>> splitSelect(const Poly &p, const std::vector<Range> &ranges) const {
+    for (auto &[m, c] : p.terms)
+      for (auto &x : m) {
+        if (x[0] != '#') continue;
+        auto e = atomExprs_.find(x);
+        auto *sel = e == atomExprs_.end() ? nullptr : e->second->as<Select>();
+        if (!sel || onlyParams(e->second)) continue;
+        for (auto &[m2, c2] : p.terms) {
+          long k = std::count(m2.begin(), m2.end(), x);
+          if (k == 0) continue;
+          if (k > 1 || c2 < 0) return std::optional<Poly>{};
+          for (auto &y : m2)
+            if (y != x && !atomNonNeg(y, ranges)) return std::optional<Poly>{};
+        }
+        std::optional<Poly> a = maximize(p.substitute(x, toPoly(sel->thenValue)), ranges);
+        std::optional<Poly> b = maximize(p.substitute(x, toPoly(sel->elseValue)), ranges);
+        auto *cmp = sel->cond->as<Binary>();
+        bool isMin = false;
+        if (cmp && (cmp->op == BinaryOp::LT || cmp->op == BinaryOp::LE))
+          isMin = dumpExpr(sel->thenValue) == dumpExpr(cmp->lhs) && dumpExpr(sel->elseValue) == dumpExpr(cmp->rhs);
+        if (cmp && (cmp->op == BinaryOp::GT || cmp->op == BinaryOp::GE))
+          isMin = dumpExpr(sel->thenValue) == dumpExpr(cmp->rhs) && dumpExpr(sel->elseValue) == dumpExpr(cmp->lhs);
+        if (isMin && (!a || !b)) return a ? a : b;
+        if (!a || !b) return std::optional<Poly>{};
+        return std::optional<Poly>{extreme(*a, *b, isMin)};
+      }
+    return std::nullopt;
+  }
+
+  // min(a, b) or max(a, b): one of them when the difference has a known sign, else a select.
+  Poly extreme(const Poly &a, const Poly &b, bool smaller) const {
+    if (polyNonNeg(a - b, {})) return smaller ? b : a;
+    if (polyNonNeg(b - a, {})) return smaller ? a : b;
+    ExprPtr ea = toExpr(a), eb = toExpr(b);
+    auto sel = std::make_shared<Select>();
+    sel->cond = build::binary(BinaryOp::LT, ea, eb);
+    sel->thenValue = smaller ? ea : eb;
+    sel->elseValue = smaller ? eb : ea;
+    sel->type = ea->type ? ea->type : eb->type;
+    return opaque(sel);
   }
 
   bool isGlobalOrParam(const std::string &n) const {
@@ -367,19 +512,24 @@ public:
 private:
   // --- statements ---------------------------------------------------------------------------
   // Ranges implied by a condition being true (`x >= 0 && x < L`) or false (`x < 0 || x >= L`).
-  void narrow(const ExprPtr &cond, bool truth, Context &ctx) {
+  // `region`: the statements the condition guards. A variable assigned somewhere in the function
+  // is narrowed only when `region` is given and does not assign it (the guard then holds in all of
+  // it: a loop condition over a body that leaves the variable to the loop's update).
+  void narrow(const ExprPtr &cond, bool truth, Context &ctx, const StmtPtr &region = nullptr) {
     auto *b = cond ? cond->as<Binary>() : nullptr;
     if (!b) {
-      if (auto *u = cond ? cond->as<Unary>() : nullptr; u && u->op == UnaryOp::Not) narrow(u->operand, !truth, ctx);
+      if (auto *u = cond ? cond->as<Unary>() : nullptr; u && u->op == UnaryOp::Not)
+        narrow(u->operand, !truth, ctx, region);
       return;
     }
     if ((b->op == BinaryOp::LAnd && truth) || (b->op == BinaryOp::LOr && !truth)) {
-      narrow(b->lhs, truth, ctx);
-      narrow(b->rhs, truth, ctx);
+      narrow(b->lhs, truth, ctx, region);
+      narrow(b->rhs, truth, ctx, region);
       return;
     }
     BinaryOp op = b->op;
     auto *v = b->lhs->as<Var>();
+    if (!v && b->lhs->type && b->lhs->type->isInteger()) return narrowOffset(*b, truth, ctx, region);
     if (!v || !b->lhs->type || pointerParams_.count(v->name)) return;
     if (!truth) {
       switch (op) {
@@ -390,7 +540,8 @@ private:
       default: return;
       }
     }
-    if (assigned_.count(v->name) || intParams_.count(v->name)) return;
+    if (intParams_.count(v->name)) return;
+    if (assigned_.count(v->name) && (!region || assigns(region, v->name) || b->lhs->type->isFloat())) return;
     if (b->lhs->type->isFloat()) {
       std::optional<Poly> bound = integerValued(b->rhs, ctx);
       if (!bound) return;
@@ -404,12 +555,43 @@ private:
       return;
     }
     if (!b->lhs->type->isInteger()) return;
-    Poly bound = toPoly(substitute(b->rhs, ctx));
+    bound(v->name, op, toPoly(substitute(b->rhs, ctx)), ctx);
+  }
+
+  // `i + 64 <= end`: a comparison of one local plus an offset free of it bounds the local.
+  void narrowOffset(const Binary &b, bool truth, Context &ctx, const StmtPtr &region) {
+    BinaryOp op = b.op;
+    if (op != BinaryOp::LT && op != BinaryOp::LE && op != BinaryOp::GT && op != BinaryOp::GE) return;
+    if (!truth)
+      op = op == BinaryOp::LT ? BinaryOp::GE : op == BinaryOp::LE ? BinaryOp::GT : op == BinaryOp::GT ? BinaryOp::LE
+                                                                                                    : BinaryOp::LT;
+    // The local as written (`i + 4 <= M` with i = ib * 4 bounds i), else after substitution.
+    auto candidate = [&](const Poly &lhs) {
+      std::string var;
+      for (auto &[m, c] : lhs.terms)
+        if (m.size() == 1 && c == 1 && m[0][0] != '#' && !intParams_.count(m[0]) && !pointerParams_.count(m[0]) &&
+            !(lhs - Poly::atom(m[0])).mentions(m[0])) {
+          if (!var.empty()) return std::string();  // two candidates: which one the guard bounds is a choice
+          var = m[0];
+        }
+      return var;
+    };
+    Poly lhs = toPoly(b.lhs);
+    std::string var = candidate(lhs);
+    if (var.empty()) var = candidate(lhs = toPoly(substitute(b.lhs, ctx)));
+    if (var.empty()) return;
+    if (assigned_.count(var) && (!region || assigns(region, var))) return;
+    bound(var, op, toPoly(substitute(b.rhs, ctx)) - (lhs - Poly::atom(var)), ctx);
+  }
+
+  // Records `name op value` in the innermost range of `name` (a new one when it has none).
+  void bound(const std::string &name, BinaryOp op, const Poly &value, Context &ctx) {
+    const Poly &bound = value;
     Range *r = nullptr;
     for (auto it = ctx.ranges.rbegin(); it != ctx.ranges.rend(); ++it)
-      if (it->name == v->name) { r = &*it; break; }
+      if (it->name == name) { r = &*it; break; }
     if (!r) {
-      ctx.ranges.push_back(seed(v->name, ctx));
+      ctx.ranges.push_back(seed(name, ctx));
       r = &ctx.ranges.back();
     }
     switch (op) {
@@ -457,6 +639,32 @@ private:
     r.hi = maximize(p, ctx.ranges);
     if (auto lo = maximize(p * -1, ctx.ranges)) r.lo = *lo * -1;
     return r;
+  }
+
+  // `for (v = ...) { ... a[v] = value; ... }` over a local array written nowhere else: later reads
+  // `a[x]` (of masks, in practice) are `value` with v = x.
+  void recordArrayFill(const For &f, Context &ctx) {
+    std::vector<StmtPtr> body;
+    if (auto *q = f.body ? f.body->as<Seq>() : nullptr) body = q->body;
+    else body.push_back(f.body);
+    for (auto &st : body) {
+      auto *a = st ? st->as<AssignStmt>() : nullptr;
+      auto *l = a && !a->op ? a->target->as<Load>() : nullptr;
+      auto *arr = l ? l->base->as<Var>() : nullptr;
+      auto *idx = l ? l->index->as<Var>() : nullptr;
+      if (!arr || !idx || idx->name != f.var || !ctx.localArrays.count(arr->name) || arrayWrites_[arr->name] != 1)
+        continue;
+      bool stable = true;  // the value means the same wherever the array is read
+      struct V : IRVisitor {
+        std::set<std::string> names;
+        bool loads = false;
+        void visitVar(const Var &n) override { names.insert(n.name); }
+        void visitLoad(const Load &n) override { loads = true; IRVisitor::visitLoad(n); }
+      } v;
+      v.visit(a->value);
+      for (auto &n : v.names) stable &= n == f.var || !assigned_.count(n);
+      if (stable && !v.loads) ctx.arrayDefs[arr->name] = {f.var, a->value};
+    }
   }
 
   // Whether a statement may skip what follows it in its block.
@@ -540,6 +748,14 @@ private:
 
   void access(const ExprPtr &base, const ExprPtr &index, bool read, bool write, const SourceLoc &loc,
               const Context &ctx) {
+    access(base, std::vector<ExprPtr>{index}, read, write, loc, ctx);
+  }
+
+  // An access whose last element is `base[index]` for each of `indices`: alternative upper bounds
+  // (a masked intrinsic is bounded both by its lane count and by its mask), of which the one with
+  // the provably smallest maximum counts.
+  void access(const ExprPtr &base, const std::vector<ExprPtr> &indices, bool read, bool write, const SourceLoc &loc,
+              const Context &ctx) {
     std::string root;
     ExprPtr offset;
     TypePtr elem = base->type && base->type->element ? base->type->element : nullptr;
@@ -557,15 +773,213 @@ private:
         a.use.error = "cannot determine how many elements of '" + root + "' are accessed", a.use.loc = loc;
       return;
     }
-    Poly idx = toPoly(substitute(build::binary(BinaryOp::Add, offset, index), ctx));
-    auto m = maximize(idx, ctx.ranges);
-    if (!m) {
+    std::vector<Candidate> found;
+    Poly idx;
+    for (auto &index : indices) {
+      idx = toPoly(substitute(build::binary(BinaryOp::Add, offset, index), ctx));
+      if (auto m = maximize(idx, ctx.ranges)) found.push_back({*m, ctx.ranges});
+    }
+    if (found.empty()) {
       a.use.error = "cannot determine how many elements of '" + root + "' are accessed";
       a.use.loc = loc;
       return;
     }
-    a.maxima.push_back({*m, ctx.ranges});
-    if (write && !ctx.conditional && dense(idx, ctx.ranges)) a.denseMaxima.push_back(*m);
+    // Every alternative bounds the access: the smallest, or their minimum when none provably is.
+    Candidate best = found[0];
+    for (size_t i = 1; i < found.size(); ++i) {
+      if (dominates(found[i], best)) continue;
+      if (dominates(best, found[i])) best = found[i];
+      else best.max = extreme(best.max, found[i].max, true);
+    }
+    a.maxima.push_back(best);
+    if (write && !ctx.conditional && indices.size() == 1 && dense(idx, ctx.ranges)) a.denseMaxima.push_back(best.max);
+  }
+
+  // --- calls: intrinsic footprints and callee summaries ------------------------------------------
+  // Handles a call whose pointer arguments the analysis can size; false when it cannot follow it.
+  bool callAccess(const Call &c, const Context &ctx, const SourceLoc &loc) {
+    if (!module_ || c.callKind != CallKind::User) return false;
+    // (A program cannot define a helper's name itself: detensorize refuses it.)
+    if (auto *in = backends::vnni::findIntrinsicByHelper(c.callee); in && in->memory)
+      return intrinsicAccess(c, *in, ctx, loc);
+    const Function *callee = module_->findFunction(c.callee);
+    if (!callee || !callee->body || callee->params.size() != c.args.size()) return false;
+    return calleeAccess(c, *callee, ctx, loc);
+  }
+
+  bool intrinsicAccess(const Call &c, const backends::vnni::Intrinsic &in, const Context &ctx, const SourceLoc &loc) {
+    const backends::vnni::MemoryFootprint &mem = *in.memory;
+    if (mem.pointerParam < 0 || static_cast<size_t>(mem.pointerParam) >= c.args.size()) return false;
+    const ExprPtr &ptr = stripPointerCasts(c.args[static_cast<size_t>(mem.pointerParam)]);
+    std::string root;
+    ExprPtr off;
+    if (mem.indexParam >= 0) {
+      if (resolve(ptr, ctx, root, off)) fail(root, loc, "'" + c.callee + "' addresses it through an index vector");
+      return true;
+    }
+    TypePtr elem = ptr->type && ptr->type->kind == Type::Kind::Pointer ? ptr->type->element : nullptr;
+    int64_t elemBytes = elem && elem->kind == Type::Kind::Scalar ? scalarTypeBytes(elem->scalar) : 0;
+    if (elemBytes <= 0) {
+      if (resolve(ptr, ctx, root, off)) fail(root, loc, "passed to '" + c.callee + "' as an untyped pointer");
+      return true;
+    }
+    // Bounds on the number of lanes touched: all of them, and what the mask allows.
+    std::vector<Poly> lanes;
+    if (mem.maskParam >= 0 && static_cast<size_t>(mem.maskParam) < c.args.size())
+      lanes = maskBounds(c.args[static_cast<size_t>(mem.maskParam)], ctx, 0);
+    lanes.push_back(Poly::constant(mem.lanes));
+    std::vector<ExprPtr> last;
+    for (auto &n : lanes) {
+      Poly elements;  // elements of the pointer's type covered by n lanes
+      if (mem.laneBytes % elemBytes == 0) elements = n * (mem.laneBytes / elemBytes);
+      else if (n.terms.empty() || (n.terms.size() == 1 && n.terms.count({})))
+        elements = Poly::constant((n.terms.empty() ? 0 : n.terms.at({})) * mem.laneBytes / elemBytes +
+                                  ((n.terms.empty() ? 0 : n.terms.at({})) * mem.laneBytes % elemBytes ? 1 : 0));
+      else continue;
+      last.push_back(toExpr(elements - Poly::constant(1)));
+    }
+    access(ptr, last, mem.reads, mem.writes, loc, ctx);
+    return true;
+  }
+
+  // A call of a function of the module: its buffer extents, its parameters replaced by the
+  // arguments, are accesses of the arguments' buffers.
+  bool calleeAccess(const Call &c, const Function &callee, const Context &ctx, const SourceLoc &loc) {
+    bool passesPointer = false;
+    for (auto &a : c.args) passesPointer |= a->type && a->type->kind == Type::Kind::Pointer;
+    if (!passesPointer) return true;
+    auto it = summaries_.find(callee.name);
+    if (it == summaries_.end()) {
+      if (inProgress_->count(callee.name) || inProgress_->size() > 16) return false;
+      inProgress_->insert(callee.name);
+      ExtentAnalysis sub(callee, nullptr, module_, inProgress_);
+      it = summaries_.emplace(callee.name, sub.run()).first;
+      inProgress_->erase(callee.name);
+    }
+    std::map<std::string, ExprPtr> byParam;
+    for (size_t i = 0; i < c.args.size(); ++i) byParam[callee.params[i].name] = c.args[i];
+    for (auto &u : it->second) {
+      auto arg = byParam.find(u.name);
+      if (!u.isParam || arg == byParam.end()) {
+        fail(u.name, loc, "used by '" + callee.name + "'");
+        continue;
+      }
+      const ExprPtr &ptr = stripPointerCasts(arg->second);
+      std::string root;
+      ExprPtr off;
+      if (!u.count) {
+        if (resolve(ptr, ctx, root, off)) fail(root, loc, "in '" + callee.name + "': " + u.error);
+        continue;
+      }
+      ExprPtr last = build::binary(BinaryOp::Sub, substituteVars(u.count, byParam), build::intLit(1));
+      access(ptr, last, u.read, u.written, loc, ctx);
+    }
+    return true;
+  }
+
+  // Upper bounds on how many leading lanes a mask can enable (every set bit lies below each
+  // bound): `(1u << n) - 1` gives n, a literal its highest set bit + 1, `a & b` the bounds of
+  // either, `c ? a : b` the bounds valid in both branches. Empty when nothing is known.
+  std::vector<Poly> maskBounds(const ExprPtr &e, const Context &ctx, int depth) {
+    if (!e || depth > 12) return {};
+    if (auto *l = e->as<IntLit>()) {
+      int64_t bits = 0;
+      for (uint64_t v = static_cast<uint64_t>(l->value); v; v >>= 1) ++bits;
+      return {Poly::constant(bits)};
+    }
+    if (auto *c = e->as<Cast>()) return c->type && c->type->isInteger() ? maskBounds(c->operand, ctx, depth + 1) : std::vector<Poly>{};
+    if (auto *v = e->as<Var>()) {
+      auto d = ctx.defs.find(v->name);
+      return d == ctx.defs.end() ? std::vector<Poly>{} : maskBounds(d->second, ctx, depth + 1);
+    }
+    if (auto *l = e->as<Load>()) {
+      auto *arr = l->base->as<Var>();
+      auto d = arr ? ctx.arrayDefs.find(arr->name) : ctx.arrayDefs.end();
+      if (d == ctx.arrayDefs.end()) return {};
+      return maskBounds(substituteVars(d->second.second, {{d->second.first, l->index}}), ctx, depth + 1);
+    }
+    if (auto *call = e->as<Call>()) {
+      const Function *f = module_ && call->callKind == CallKind::User ? module_->findFunction(call->callee) : nullptr;
+      const Expr *value = f && f->body && f->params.size() == call->args.size() ? singleReturn(*f) : nullptr;
+      if (!value) return {};
+      std::map<std::string, ExprPtr> byParam;
+      for (size_t i = 0; i < call->args.size(); ++i) byParam[f->params[i].name] = call->args[i];
+      // The callee's body names only its parameters (and constants): substitute and continue here.
+      return maskBounds(substituteVars(ExprPtr(f->body, value), byParam), ctx, depth + 1);
+    }
+    if (auto *b = e->as<Binary>()) {
+      if (b->op == BinaryOp::BitAnd) {
+        auto l = maskBounds(b->lhs, ctx, depth + 1), r = maskBounds(b->rhs, ctx, depth + 1);
+        l.insert(l.end(), r.begin(), r.end());
+        return l;
+      }
+      // (1 << n) - 1
+      if (b->op == BinaryOp::Sub && isOne(b->rhs)) {
+        const Expr *shl = b->lhs.get();
+        while (auto *c = shl->as<Cast>()) shl = c->operand.get();
+        auto *sb = shl->as<Binary>();
+        if (sb && sb->op == BinaryOp::Shl && isOne(sb->lhs)) return {toPoly(substitute(sb->rhs, ctx))};
+      }
+      return {};
+    }
+    if (auto *sel = e->as<Select>()) {
+      std::vector<Poly> t = maskBounds(sel->thenValue, ctx, depth + 1), f = maskBounds(sel->elseValue, ctx, depth + 1);
+      std::optional<Poly> whenTrue = fact(sel->cond, true, ctx), whenFalse = fact(sel->cond, false, ctx);
+      auto none = [](const std::vector<Poly> &v) {  // a branch enabling no lane at all
+        for (auto &p : v)
+          if (p.terms.empty()) return true;
+        return false;
+      };
+      // `b` bounds every mask of a branch whose bounds are `other`, under that branch's fact.
+      auto covers = [](const Poly &b, const std::vector<Poly> &other, const std::optional<Poly> &known) {
+        for (auto &a : other) {
+          Poly d = b - a;
+          if (d.terms.empty() || (d.terms.size() == 1 && d.terms.count({}) && d.terms.at({}) > 0)) return true;
+          if (known) {
+            Poly r = d - *known;
+            if (r.terms.empty() || (r.terms.size() == 1 && r.terms.count({}) && r.terms.at({}) > 0)) return true;
+          }
+        }
+        return false;
+      };
+      std::vector<Poly> out;
+      for (auto &b : f)
+        if (none(t) || covers(b, t, whenTrue)) out.push_back(b);
+      for (auto &a : t)
+        if (none(f) || covers(a, f, whenFalse)) out.push_back(a);
+      return out;
+    }
+    return {};
+  }
+
+  static bool isOne(const ExprPtr &e) {
+    const Expr *x = e.get();
+    while (auto *c = x->as<Cast>()) x = c->operand.get();
+    auto *l = x->as<IntLit>();
+    return l && l->value == 1;
+  }
+
+  // A polynomial that is non-negative when `cond` has the value `truth` (`n >= 16` gives n - 16).
+  std::optional<Poly> fact(const ExprPtr &cond, bool truth, const Context &ctx) {
+    auto *b = cond ? cond->as<Binary>() : nullptr;
+    if (!b || !b->lhs->type || !b->lhs->type->isInteger() || !b->rhs->type || !b->rhs->type->isInteger()) return std::nullopt;
+    BinaryOp op = b->op;
+    if (!truth)
+      switch (op) {
+      case BinaryOp::LT: op = BinaryOp::GE; break;
+      case BinaryOp::LE: op = BinaryOp::GT; break;
+      case BinaryOp::GT: op = BinaryOp::LE; break;
+      case BinaryOp::GE: op = BinaryOp::LT; break;
+      default: return std::nullopt;
+      }
+    Poly l = toPoly(substitute(b->lhs, ctx)), r = toPoly(substitute(b->rhs, ctx));
+    switch (op) {
+    case BinaryOp::GE: return l - r;
+    case BinaryOp::GT: return l - r - Poly::constant(1);
+    case BinaryOp::LE: return r - l;
+    case BinaryOp::LT: return r - l - Poly::constant(1);
+    default: return std::nullopt;
+    }
   }
 
   // Whether a store index is a mixed-radix numbering of its loops (`(n * K + k) * L + l` over
@@ -643,6 +1057,11 @@ private:
       return expr(a->value, ctx, on, here);
     }
     if (auto *c = e->as<Call>()) {
+      if (on && callAccess(*c, ctx, here)) {
+        for (auto &arg : c->args)
+          if (!(arg->type && arg->type->kind == Type::Kind::Pointer)) expr(arg, ctx, on, here);
+        return expr(c->receiver, ctx, on, here);
+      }
       for (auto &arg : c->args) {
         if (on && arg->type && arg->type->kind == Type::Kind::Pointer) {
           std::string root;
@@ -703,7 +1122,10 @@ private:
       }
       return;
     }
-    case StmtKind::Alloc: return expr(s->as<Alloc>()->init, ctx, on, loc);
+    case StmtKind::Alloc:
+      ctx.localArrays.insert(s->as<Alloc>()->name);
+      ctx.arrayDefs.erase(s->as<Alloc>()->name);
+      return expr(s->as<Alloc>()->init, ctx, on, loc);
     case StmtKind::Assign: {
       auto &a = *s->as<AssignStmt>();
       expr(a.target, ctx, on, loc, true, a.op.has_value());
@@ -715,11 +1137,11 @@ private:
       expr(i.cond, ctx, on, loc);
       Context t = ctx;
       t.conditional = true;
-      narrow(i.cond, true, t);
+      narrow(i.cond, true, t, i.thenBody);
       walk(i.thenBody, t, on);
       Context e = ctx;
       e.conditional = true;
-      narrow(i.cond, false, e);
+      narrow(i.cond, false, e, i.elseBody);
       walk(i.elseBody, e, on);
       return;
     }
@@ -746,10 +1168,19 @@ private:
         Poly end = toPoly(substitute(f.end, ctx));
         if (f.cmp == BinaryOp::LT || f.cmp == BinaryOp::NE) r.hi = end - Poly::constant(1);
         else if (f.cmp == BinaryOp::LE) r.hi = end;
+        // Constant bounds and step: the last value the loop reaches (`k < 64; k += 16` ends at 48).
+        int64_t step = f.step->as<IntLit>()->value;
+        bool constant = r.hi->terms.empty() || (r.hi->terms.size() == 1 && r.hi->terms.count({}));
+        bool constStart = r.lo->terms.empty() || (r.lo->terms.size() == 1 && r.lo->terms.count({}));
+        if (step > 1 && constant && constStart && f.cmp != BinaryOp::NE) {
+          int64_t lo = r.lo->terms.empty() ? 0 : r.lo->terms.at({}), hi = r.hi->terms.empty() ? 0 : r.hi->terms.at({});
+          if (hi >= lo) r.hi = Poly::constant(lo + (hi - lo) / step * step);
+        }
         r.unitLoop = f.step->as<IntLit>()->value == 1 && f.cmp != BinaryOp::NE;
       }
       inner.ranges.push_back(r);
       walk(f.body, inner, on);
+      recordArrayFill(f, ctx);
       return;
     }
     case StmtKind::Loop: {
@@ -759,6 +1190,9 @@ private:
       walk(l.init, inner, on);
       expr(l.cond, inner, on, loc);
       expr(l.update, inner, on, loc);
+      // The condition holds in the body of a while or for loop, for the variables the body leaves
+      // to the update (`for (; i + 16 <= n; i += 16)`).
+      if (l.form != Loop::Form::DoWhile) narrow(l.cond, true, inner, l.body);
       walk(l.body, inner, on);
       return;
     }
@@ -770,8 +1204,10 @@ private:
 
 }  // namespace
 
-std::vector<BufferUse> analyzeBufferExtents(const Function &fn, const std::set<const Stmt *> *regions) {
-  ExtentAnalysis a(fn, regions);
+std::vector<BufferUse> analyzeBufferExtents(const Function &fn, const std::set<const Stmt *> *regions,
+                                            const Module *module) {
+  std::set<std::string> inProgress{fn.name};
+  ExtentAnalysis a(fn, regions, module, &inProgress);
   return a.run();
 }
 

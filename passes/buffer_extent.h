@@ -40,7 +40,16 @@ struct BufferUse {
 // Every buffer accessed by `fn`, restricted to the statements in `regions` when given (loops
 // to be outlined; the rest of the function still provides loop ranges and local definitions).
 // Results come in order of first access.
+//
+// With the module, calls are followed: a pointer passed to a function of the module counts with
+// the callee's own extents (its size parameters replaced by the arguments), a pointer passed to a
+// detensorized x86 intrinsic helper with the intrinsic's memory footprint from the catalogue
+// (backends/vnni/intrinsic_catalogue.h), narrowed by its mask when the mask is a prefix of lanes
+// (`(1u << n) - 1`, a literal, `n >= 16 ? 0xFFFF : ...`, through locals, mask arrays filled in
+// a loop and one-line mask functions), and const integer globals count as their values. Without
+// it (or for calls it cannot follow) a pointer passed to a call cannot be sized.
 std::vector<BufferUse> analyzeBufferExtents(const ast::Function &fn,
-                                            const std::set<const ast::Stmt *> *regions = nullptr);
+                                            const std::set<const ast::Stmt *> *regions = nullptr,
+                                            const ast::Module *module = nullptr);
 
 }  // namespace xpile::passes

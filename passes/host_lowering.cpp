@@ -607,7 +607,7 @@ private:
     auto *c = init ? init->as<Call>() : nullptr;
     if (init && !(c && c->callee == "dim3")) return mutate(init);
     auto list = make<InitList>(loc);
-    for (size_t i = 0; i < 3; ++i) list->elements.push_back(c && i < c->args.size() ? mutate(c->args[i]) : intLit(1, loc));
+    for (size_t i = 0; i < 3; ++i) list->elements.push_back(c && i < c->args.size() ? dim3Field(c->args[i]) : intLit(1, loc));
     return list;
   }
 
@@ -615,8 +615,18 @@ private:
   ExprPtr dim3Literal(const std::vector<ExprPtr> &args, const SourceLoc &loc) {
     usesDim3_ = true;
     auto list = make<InitList>(loc);
-    for (size_t i = 0; i < 3; ++i) list->elements.push_back(i < args.size() ? mutate(args[i]) : intLit(1, loc));
+    for (size_t i = 0; i < 3; ++i) list->elements.push_back(i < args.size() ? dim3Field(args[i]) : intLit(1, loc));
     return castTo(Type::named("dim3"), list, loc);
+  }
+
+  // A field of the dim3 struct (unsigned int): in C++ output a braced list may not narrow an int
+  // expression (`(dim3){n / 64, 1, 1}` is ill-formed), so non-literal values are cast explicitly,
+  // as the dim3 constructor converts them.
+  ExprPtr dim3Field(const ExprPtr &e) {
+    ExprPtr v = mutate(e);
+    if (auto *l = v->as<IntLit>(); l && l->value >= 0) return v;
+    if (v->type && v->type->kind == Type::Kind::Scalar && v->type->scalar == ScalarType::U32) return v;
+    return castTo(Type::scalarOf(ScalarType::U32), v, v->loc);
   }
 
   void emit(StmtPtr s, const SourceLoc &loc, const std::string &callee) {

@@ -126,10 +126,21 @@ struct Nest {
 class GpuBinder {
 public:
   GpuBinder(Module &m, const Function &fn, const LoopBindOptions &o, PassContext &ctx)
-      : fn_(fn), o_(o), ctx_(ctx) {
+      : module_(m), fn_(fn), o_(o), ctx_(ctx) {
     for (auto &p : fn.params) params_[p.name] = p.type;
     for (auto &item : m.items)
-      if (auto *g = std::get_if<GlobalVar>(&item)) globals_.insert(g->name);
+      if (auto *g = std::get_if<GlobalVar>(&item); g && !isCompileTimeConstant(*g)) globals_.insert(g->name);
+  }
+
+  // `static const int64_t kChunk = 16384;`: a const integer with a literal value is a constant
+  // expression, which CUDA and HIP device code may read without a device copy.
+  static bool isCompileTimeConstant(const GlobalVar &g) {
+    if (!g.type || g.type->kind != Type::Kind::Scalar || !g.type->isInteger() || !(g.type->isConst || g.isConstexpr))
+      return false;
+    const Expr *e = g.init.get();
+    while (e && (e->as<Cast>() || (e->as<Unary>() && e->as<Unary>()->op == UnaryOp::Neg)))
+      e = e->as<Cast>() ? e->as<Cast>()->operand.get() : e->as<Unary>()->operand.get();
+    return e && e->as<IntLit>();
   }
 
   std::vector<Function> kernels;
@@ -144,7 +155,7 @@ public:
     if (nests_.empty()) return fn_.body;
     std::set<const Stmt *> regions;
     for (auto &n : nests_) regions.insert(n.outer);
-    uses_ = analyzeBufferExtents(fn_, &regions);
+    uses_ = analyzeBufferExtents(fn_, &regions, &module_);
     // Device buffers in the entry's parameter order, with the element type unqualified.
     auto rank = [&](const BufferUse &u) {
       for (size_t i = 0; i < fn_.params.size(); ++i)
@@ -214,6 +225,7 @@ public:
   bool perLaunchCopies() const { return hostTouchesBuffers_; }
 
 private:
+  const Module &module_;
   const Function &fn_;
   const LoopBindOptions &o_;
   PassContext &ctx_;

@@ -328,7 +328,13 @@ private:
     params.push_back({"mem_addr", Operand::ConstPtr, {}});
     std::string what = masking.empty() ? "" : masking == "mask" ? "; lanes whose bit of k is clear keep src (not read)"
                                                                 : "; lanes whose bit of k is clear are 0 (not read)";
-    add({name, "", vec, params, "r[i] = ((const " + laneType(m)->name + " *)mem_addr)[i]" + what, m, lanes, false},
+    MemoryFootprint mem;
+    mem.pointerParam = static_cast<int>(params.size()) - 1;
+    mem.reads = true;
+    mem.laneBytes = scalarTypeBytes(laneType(m)->scalar);
+    mem.lanes = lanes;
+    if (!masking.empty()) mem.maskParam = masking == "mask" ? 1 : 0;
+    add({name, "", vec, params, "r[i] = ((const " + laneType(m)->name + " *)mem_addr)[i]" + what, m, lanes, false, mem},
         [bits, m, lanes, masking]() {
           TypePtr elem = laneType(m);
           auto constElem = std::make_shared<Type>(*elem);
@@ -349,10 +355,16 @@ private:
     std::vector<IntrinsicParam> params = {{"mem_addr", Operand::Ptr, {}}};
     if (masked) params.push_back({"k", mask, {}});
     params.push_back({"a", vec, {}});
+    MemoryFootprint mem;
+    mem.pointerParam = 0;
+    mem.writes = true;
+    mem.laneBytes = scalarTypeBytes(laneType(m)->scalar);
+    mem.lanes = lanes;
+    if (masked) mem.maskParam = 1;
     add({name, "", Operand::None, params,
          "((" + laneType(m)->name + " *)mem_addr)[i] = a[i]" +
              (masked ? std::string(" for the lanes whose bit of k is set (others not written)") : ""),
-         m, lanes, false},
+         m, lanes, false, mem},
         [m, lanes, masked]() {
           TypePtr p = Type::pointerTo(laneType(m));
           S st = assign(at(var("p"), var("i")), lane("a", m, var("i")));
@@ -827,10 +839,17 @@ void Catalogue::build() {
     params.push_back({"vindex", Operand::V512, {}});
     params.push_back({"base_addr", Operand::ConstPtr, {}});
     params.push_back({"scale", Operand::Imm, kScaleImms});
+    MemoryFootprint mem;
+    mem.pointerParam = masked ? 3 : 1;
+    mem.reads = true;
+    mem.laneBytes = 4;
+    mem.lanes = 16;
+    mem.maskParam = masked ? 1 : -1;
+    mem.indexParam = masked ? 2 : 0;
     add({name, "", Operand::V512, params,
          "r[i] = *(const float *)((const char *)base_addr + (int64_t)vindex.i32[i] * scale)" +
              std::string(masked ? " for the lanes whose bit of k is set (others keep src, memory not read)" : ""),
-         "f32", 16, false},
+         "f32", 16, false, mem},
         [masked] {
           auto cu8 = std::make_shared<Type>(*tU8());
           cu8->isConst = true;
@@ -904,6 +923,16 @@ const Intrinsic *findIntrinsic(const std::string &name) {
   auto &e = catalogue().entries;
   auto it = e.find(name);
   return it == e.end() ? nullptr : &it->second.info;
+}
+
+const Intrinsic *findIntrinsicByHelper(const std::string &helper) {
+  static const std::map<std::string, const Intrinsic *> byHelper = [] {
+    std::map<std::string, const Intrinsic *> m;
+    for (auto &[name, entry] : catalogue().entries) m[entry.info.helper] = &entry.info;
+    return m;
+  }();
+  auto it = byHelper.find(helper);
+  return it == byHelper.end() ? nullptr : it->second;
 }
 
 bool isX86IntrinsicName(const std::string &name) {

@@ -43,6 +43,19 @@ struct IntrinsicParam {
   std::vector<int> immValues;
 };
 
+// The memory an intrinsic reads or writes, as data (buffer_extent sizes device buffers from it):
+// lane i of `lanes` lanes touches bytes [i * laneBytes, (i + 1) * laneBytes) after the pointer
+// operand, and when there is a mask operand only the lanes whose bit is set touch memory. A gather
+// addresses lane i through an index vector instead (`indexParam`): its footprint depends on data.
+struct MemoryFootprint {
+  int pointerParam = -1;  // index into Intrinsic::params of the memory operand
+  bool reads = false, writes = false;
+  int laneBytes = 0;
+  int lanes = 0;
+  int maskParam = -1;   // index of the mask operand, or -1 when every lane is accessed
+  int indexParam = -1;  // gathers: index of the vector of per-lane element indices
+};
+
 struct Intrinsic {
   std::string name;    // as the program calls it: "_mm512_add_ps"
   std::string helper;  // the C helper's name: "mm512_add_ps"
@@ -55,6 +68,8 @@ struct Intrinsic {
   int lanes = 0;
   // Pure function of its operands (no memory access): safe to duplicate or reorder.
   bool pure = true;
+  // Set exactly for the intrinsics that access memory (pure == false).
+  std::optional<MemoryFootprint> memory;
 };
 
 // Every intrinsic of the catalogue, in a fixed order.
@@ -62,6 +77,9 @@ const std::vector<Intrinsic> &intrinsics();
 
 // The entry for `name`, or null when the catalogue does not know it.
 const Intrinsic *findIntrinsic(const std::string &name);
+
+// The entry whose C helper (what detensorize calls) is `helper` ("mm512_maskz_loadu_ps"), or null.
+const Intrinsic *findIntrinsicByHelper(const std::string &helper);
 
 // True for names the x86 headers reserve for intrinsics and their builtins (`_mm*`, `_mm512_*`,
 // `__builtin_ia32_*`), whether or not the catalogue knows them.

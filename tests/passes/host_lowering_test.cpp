@@ -688,5 +688,29 @@ TEST(HostLowering, WrongTargetOrSourceIsAnError) {
   EXPECT_FALSE(lowerHostCode(c, HostLoweringOptions{}, cctx));
 }
 
+// dim3 values built from int expressions: C++ forbids narrowing int to unsigned in a braced list,
+// so `(dim3){rows / 4, 2, 1}` would not compile as C++ (the VNNI target keeps C++); the fields are
+// cast the way dim3's constructor converts them.
+TEST(HostLowering, Dim3FromIntsCompilesAsCxx) {
+  const char *src = R"(#include <cuda_runtime.h>
+void k(unsigned grid_x, unsigned grid_y, unsigned grid_z, unsigned block_x, unsigned block_y, unsigned block_z,
+       float *y, int rows) {
+  for (unsigned b = 0; b < grid_x * grid_y; ++b) y[b % rows] = (float)block_x;
+}
+void run(float *y, int rows) {
+  dim3 grid(rows / 4, 2);
+  const dim3 block = dim3(rows % 32 + 1);
+  k(grid.x, grid.y, grid.z, block.x, block.y, block.z, y, rows);
+}
+)";
+  Module m = lowered(test::parse("dims.cu", src), Dialect::VNNI);
+  std::string code = test::print(m);
+  EXPECT_NE(code.find("(unsigned int)(rows / 4)"), std::string::npos) << code;
+  if (std::system("g++ --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "g++ not found";
+  std::string path = ::testing::TempDir() + "xpile_dim3_cxx.cpp";
+  std::ofstream(path) << code;
+  EXPECT_EQ(std::system(("g++ -std=c++17 -fsyntax-only -Werror=narrowing " + path + " 2>&1").c_str()), 0) << code;
+}
+
 }  // namespace
 }  // namespace xpile::passes
