@@ -538,6 +538,26 @@ protected:
       ++stats_["device_functions_mapped"];
       return castTo(node.type, list, loc);
     }
+    if (n == "__dp4a" && argc == 3) {
+      // c + the four byte products, bytes signed for int operands and unsigned for unsigned ones,
+      // summed in the executor's order: c + p0 + p1 + p2 + p3.
+      ExprPtr x = a(0), y = a(1), acc = a(2);
+      if (hasSideEffects(x) || hasSideEffects(y)) {
+        ctx_.error(loc, "'__dp4a' on operands with side effects");
+        return nullptr;
+      }
+      bool isUnsigned = node.type && node.type->kind == Type::Kind::Scalar && node.type->scalar == ScalarType::U32;
+      TypePtr word = Type::scalarOf(isUnsigned ? ScalarType::U32 : ScalarType::I32);
+      TypePtr byte = Type::scalarOf(isUnsigned ? ScalarType::U8 : ScalarType::I8);
+      auto lane = [&](const ExprPtr &v, int i) {
+        ExprPtr shifted = i ? binary(BinaryOp::Shr, v, intLit(8 * i, loc), word, loc) : v;
+        return castTo(word, castTo(byte, shifted, loc), loc);
+      };
+      ExprPtr sum = acc;
+      for (int i = 0; i < 4; ++i) sum = binary(BinaryOp::Add, sum, binary(BinaryOp::Mul, lane(x, i), lane(y, i), word, loc), word, loc);
+      ++stats_["device_functions_mapped"];
+      return sum;
+    }
     if ((n == "__float2half" || n == "__float2half_rn" || n == "__half2float") && argc == 1) {
       ++stats_["device_functions_mapped"];
       return castTo(node.type, a(0), loc);

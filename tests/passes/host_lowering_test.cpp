@@ -712,5 +712,57 @@ void run(float *y, int rows) {
   EXPECT_EQ(std::system(("g++ -std=c++17 -fsyntax-only -Werror=narrowing " + path + " 2>&1").c_str()), 0) << code;
 }
 
+// __dp4a becomes plain C: c plus the four byte products, signed bytes for int operands and
+// unsigned bytes for unsigned ones. Known answers by hand, then the whole program against the
+// recovered one on the executors (random words and edge values).
+TEST(HostLowering, Dp4aBecomesBytewiseProducts) {
+  const char *src = R"(#include <cuda_runtime.h>
+__global__ void dots(const int *a, const int *b, int *out, const unsigned *ua, const unsigned *ub, unsigned *uout) {
+  int i = threadIdx.x;
+  out[i] = __dp4a(a[i], b[i], i);
+  uout[i] = __dp4a(ua[i], ub[i], 7u);
+}
+)";
+  Module m = test::parse("dots.cu", src);
+  PassContext ctx;
+  ASSERT_TRUE(recoverLoops(m, LoopRecoveryOptions{}, ctx)) << errors(ctx);
+  Module recovered = m;
+  ASSERT_TRUE(lowerHostCode(m, HostLoweringOptions{}, ctx) && lowerCxxToC(m, CLoweringOptions{}, ctx)) << errors(ctx);
+  std::string code = print(m);
+  EXPECT_EQ(code.find("__dp4a"), std::string::npos) << code;
+  EXPECT_EQ(gccC11(code), "");
+
+  // 0x80FF0102 has the bytes (low first) 2, 1, -1, -128; 0x7F020304 has 4, 3, 2, 127:
+  // 8 + 3 - 2 - 16256 = -16247. Unsigned: 2*4 + 1*3 + 255*2 + 128*127 = 16777.
+  if (std::system("gcc --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "gcc not found";
+  std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "xpile_dp4a.c") << code;
+  std::ofstream(dir + "xpile_dp4a_main.c")
+      << "#include <stdio.h>\n"
+         "void dots(unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, const int *, const int *, int *,\n"
+         "          const unsigned *, const unsigned *, unsigned *);\n"
+         "int main(void) {\n"
+         "  int a[2] = {(int)0x80FF0102u, -1}, b[2] = {0x7F020304, -1}, out[2];\n"
+         "  unsigned ua[2] = {0x80FF0102u, 0xFFFFFFFFu}, ub[2] = {0x7F020304u, 0xFFFFFFFFu}, uout[2];\n"
+         "  dots(1, 1, 1, 2, 1, 1, a, b, out, ua, ub, uout);\n"
+         "  printf(\"%d %d %u %u\\n\", out[0], out[1], uout[0], uout[1]);\n"
+         "  return 0;\n"
+         "}\n";
+  std::string exe = dir + "xpile_dp4a";
+  ASSERT_EQ(std::system(("gcc -std=c11 -o " + exe + " " + dir + "xpile_dp4a.c " + dir + "xpile_dp4a_main.c").c_str()), 0);
+  FILE *p = popen(exe.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char line[128] = {};
+  ASSERT_NE(fgets(line, sizeof line, p), nullptr);
+  pclose(p);
+  // Second element: (-1)(-1) four times + 1 = 5; unsigned 255 * 255 * 4 + 7 = 260107.
+  EXPECT_STREQ(line, "-16247 5 16784 260107\n");
+
+  auto v = verifyEntry(recovered, m, "dots",
+                       {"u32:1", "u32:1", "u32:1", "u32:64", "u32:1", "u32:1", "i32[64]:rand", "i32[64]:rand:2",
+                        "i32[64]:zeros", "u32[64]:rand:3", "u32[64]:rand:4", "u32[64]:zeros"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
 }  // namespace
 }  // namespace xpile::passes
