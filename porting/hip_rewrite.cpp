@@ -4,8 +4,10 @@
 
 #include "porting/kernel_rewrite.h"
 #include "porting/library_tables.h"
+#include "porting/warp_intrinsics.h"
 
 #include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ExprCXX.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -14,6 +16,7 @@
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/Path.h>
 
 #include <set>
@@ -127,6 +130,40 @@ struct RewriteState {
     k.text = name;
     k.reason = d.message;
     result.kept.push_back(std::move(k));
+  }
+
+  // The text of [from, to) in `file` with the edits inside it applied; those edits are removed
+  // (the caller replaces the range, or a range containing it, with one edit).
+  std::string foldEdits(const clang::SourceManager &sm, clang::FileID id, const std::string &file, unsigned from,
+                        unsigned to) {
+    llvm::StringRef buffer = sm.getBufferData(id);
+    auto &fileEdits = edits[file];
+    std::string out;
+    unsigned at = from;
+    for (auto it = fileEdits.lower_bound(from); it != fileEdits.end() && it->first < to;) {
+      if (it->first + it->second.length > to) break;  // reaches past the range: not ours to fold
+      out += buffer.substr(at, it->first - at).str() + it->second.text;
+      at = it->first + it->second.length;
+      it = fileEdits.erase(it);
+    }
+    return out + buffer.substr(at, to - at).str();
+  }
+
+  void reportWarp(const clang::SourceManager &sm, clang::SourceLocation loc, const std::string &message,
+                  const std::string &spanText) {
+    std::string file = fileName(sm, loc);
+    unsigned offset = sm.getFileOffset(loc);
+    if (!diagnosed.insert({file, offset}).second) return;
+    Diagnostic d;
+    d.level = Diagnostic::Level::Warning;
+    d.file = file;
+    d.offset = offset;
+    d.line = sm.getSpellingLineNumber(loc);
+    d.column = sm.getSpellingColumnNumber(loc);
+    d.check = "hip-warp-size";
+    d.message = message + "; kept as written";
+    result.diagnostics.push_back(d);
+    result.kept.push_back(KeptSpan{file, d.line, d.column, spanText, d.message});
   }
 
   // Renames whole identifier tokens of raw source (a macro body, an inactive #if branch) that
@@ -271,7 +308,154 @@ public:
   bool VisitPredefinedExpr(clang::PredefinedExpr *) { return true; }
   bool VisitMemberExpr(clang::MemberExpr *) { return true; }
 
+  // Calls of CUDA warp intrinsics in any function of any project file (kernels, device functions,
+  // templates as written): rewritten once the traversal has renamed every token inside them.
+  bool VisitCallExpr(clang::CallExpr *call) {
+    std::string name = warpIntrinsicCalled(call);
+    if (!name.empty()) warpCalls_.push_back({call, name});
+    return true;
+  }
+
+  // Each warp call becomes one replacement spanning the call, innermost calls first, so that the
+  // edits inside a call (renamed tokens, an inner call) are folded into its replacement.
+  void rewriteWarpCalls() {
+    std::vector<std::pair<unsigned, size_t>> order;  // (length in the source, index)
+    for (size_t i = 0; i < warpCalls_.size(); ++i) {
+      auto r = clang::Lexer::getAsCharRange(sm_.getExpansionRange(warpCalls_[i].call->getSourceRange()), sm_, ctx_.getLangOpts());
+      order.push_back({sm_.getFileOffset(r.getEnd()) - sm_.getFileOffset(r.getBegin()), i});
+    }
+    std::stable_sort(order.begin(), order.end());
+    std::set<std::pair<std::string, unsigned>> done;
+    for (const auto &[length, i] : order) rewriteWarpCall(*warpCalls_[i].call, warpCalls_[i].name, done);
+  }
+
 private:
+  struct WarpCall {
+    const clang::CallExpr *call;
+    std::string name;
+  };
+
+  // The name of the CUDA warp intrinsic `call` calls (resolved, or a dependent call in a
+  // template), "" when it calls something else (a project function of the same name included).
+  std::string warpIntrinsicCalled(const clang::CallExpr *call) const {
+    const clang::Expr *callee = call->getCallee() ? call->getCallee()->IgnoreParenImpCasts() : nullptr;
+    const clang::NamedDecl *decl = nullptr;
+    if (const auto *ref = llvm::dyn_cast_or_null<clang::DeclRefExpr>(callee)) decl = ref->getDecl();
+    if (const auto *lookup = llvm::dyn_cast_or_null<clang::UnresolvedLookupExpr>(callee); lookup && lookup->getNumDecls() > 0)
+      decl = (*lookup->decls_begin())->getUnderlyingDecl();
+    if (!decl || !decl->getIdentifier() || !isCudaWarpIntrinsic(decl->getName().str())) return "";
+    if (s_.editable(sm_, sm_.getExpansionLoc(decl->getLocation()))) return "";
+    return decl->getName().str();
+  }
+
+  clang::SourceLocation calleeNameLoc(const clang::CallExpr &call) const {
+    const clang::Expr *callee = call.getCallee()->IgnoreParenImpCasts();
+    if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(callee)) return ref->getLocation();
+    if (const auto *lookup = llvm::dyn_cast<clang::UnresolvedLookupExpr>(callee)) return lookup->getNameLoc();
+    return call.getBeginLoc();
+  }
+
+  WarpMask maskOf(const clang::Expr *mask, std::string &text) const {
+    text = clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(mask->getSourceRange()), sm_, ctx_.getLangOpts()).str();
+    if (mask->isValueDependent() || mask->isTypeDependent()) return WarpMask::Unknown;
+    clang::Expr::EvalResult value;
+    if (!mask->EvaluateAsInt(value, ctx_)) return WarpMask::Unknown;
+    // The parameter is a 32-bit unsigned: the argument converts to it (-1 is the full mask).
+    llvm::APSInt v = value.Val.getInt();
+    llvm::APInt bits = v.extOrTrunc(32);
+    if (bits.isAllOnes()) return WarpMask::Full;
+    text = llvm::formatv("{0:x8}", bits.getZExtValue()).str();
+    return WarpMask::Partial;
+  }
+
+  void rewriteWarpCall(const clang::CallExpr &call, const std::string &name, std::set<std::pair<std::string, unsigned>> &done) {
+    const clang::LangOptions &lang = ctx_.getLangOpts();
+    // Where the call is spelled: the file, or a project macro's body; every piece must be there.
+    clang::SourceLocation callee = sm_.getSpellingLoc(calleeNameLoc(call));
+    clang::SourceLocation rparen = sm_.getSpellingLoc(call.getRParenLoc());
+    if (!s_.editable(sm_, callee)) return;
+    const std::string file = s_.fileName(sm_, callee);
+    const unsigned begin = sm_.getFileOffset(callee);
+    if (!done.insert({file, begin}).second) return;  // a macro body's call, expanded again
+    const std::string original =
+        clang::Lexer::getSourceText(clang::CharSourceRange::getTokenRange(sm_.getExpansionRange(call.getSourceRange()).getAsRange()),
+                                    sm_, lang).str();
+    unsigned written = 0;
+    for (const clang::Expr *a : call.arguments())
+      if (!llvm::isa<clang::CXXDefaultArgExpr>(a)) ++written;
+    const bool takesMask = name.size() > 5 && name.compare(name.size() - 5, 5, "_sync") == 0;
+    WarpMask mask = WarpMask::None;
+    std::string maskText;
+    if (takesMask && call.getNumArgs() > 0) mask = maskOf(call.getArg(0), maskText);
+    if (name == "__syncwarp")
+      mask = written == 0 ? WarpMask::Full : maskOf(call.getArg(0), maskText);
+    WarpCallMapping mapping = hipWarpCall(name, mask, written, maskText);
+    if (!mapping.hip) {
+      s_.reportWarp(sm_, callee, mapping.why, original);
+      return;
+    }
+    const HipWarpCall &hip = *mapping.hip;
+    if (!hip.whole && hip.callee == name && !hip.dropMask && hip.beforeRParen.empty() && hip.afterRParen.empty()) return;
+
+    auto unplaceable = [&](const std::string &why) {
+      s_.reportWarp(sm_, callee, "'" + name + "' is " + why + ", where its exact HIP form cannot be placed", original);
+    };
+    clang::FileID id = sm_.getFileID(callee);
+    if (sm_.getFileID(rparen) != id || sm_.getFileOffset(rparen) <= begin) return unplaceable("spelled across macro expansions");
+    const unsigned close = sm_.getFileOffset(rparen);
+    llvm::StringRef buffer = sm_.getBufferData(id);
+    if (buffer.substr(begin, name.size()) != name || buffer.substr(close, 1) != ")")
+      return unplaceable("spelled through a macro");
+
+    std::string text;
+    if (hip.whole) {
+      s_.foldEdits(sm_, id, file, begin, close + 1);  // the call's own tokens go with it
+      text = *hip.whole;
+    } else {
+      text = hip.callee;
+      unsigned rest = begin + static_cast<unsigned>(name.size());
+      if (hip.dropMask) {
+        // The mask and its comma, up to the next argument, are dropped.
+        const clang::Expr *maskArg = call.getArg(0);
+        // A mask spelled through a macro of its own (FULL_MASK) goes as the macro's use.
+        clang::CharSourceRange maskRange =
+            clang::Lexer::makeFileCharRange(clang::CharSourceRange::getTokenRange(maskArg->getSourceRange()), sm_, lang);
+        clang::SourceLocation maskBegin = sm_.getSpellingLoc(maskArg->getBeginLoc());
+        clang::SourceLocation maskEnd = clang::Lexer::getLocForEndOfToken(sm_.getSpellingLoc(maskArg->getEndLoc()), 0, sm_, lang);
+        if (maskRange.isValid() && sm_.getFileID(maskRange.getBegin()) == id) {
+          maskBegin = maskRange.getBegin();
+          maskEnd = maskRange.getEnd();
+        }
+        if (sm_.getFileID(maskBegin) != id || sm_.getFileID(maskEnd) != id) return unplaceable("spelled through a macro");
+        const unsigned from = sm_.getFileOffset(maskBegin), maskTo = sm_.getFileOffset(maskEnd);
+        if (from <= rest || maskTo <= from || maskTo >= close) return unplaceable("spelled through a macro");
+        clang::Lexer lexer(sm_.getLocForStartOfFile(id), lang, buffer.begin(), buffer.begin() + maskTo, buffer.end());
+        clang::Token comma, next;
+        lexer.LexFromRawLexer(comma);
+        lexer.LexFromRawLexer(next);
+        if (comma.isNot(clang::tok::comma)) return unplaceable("spelled through a macro");
+        const unsigned to = sm_.getFileOffset(next.getLocation());
+        if (to > close) return unplaceable("spelled through a macro");
+        text += s_.foldEdits(sm_, id, file, rest, from);
+        s_.foldEdits(sm_, id, file, from, to);
+        rest = to;
+      }
+      text += s_.foldEdits(sm_, id, file, rest, close) + hip.beforeRParen + ")" + hip.afterRParen;
+      s_.foldEdits(sm_, id, file, begin, rest);  // (the callee's own token: never renamed, but be sure)
+      s_.foldEdits(sm_, id, file, close, close + 1);
+    }
+    s_.edits[file][begin] = Edit{close + 1 - begin, text};
+    ConvertedReference c;
+    c.file = file;
+    c.line = sm_.getSpellingLineNumber(callee);
+    c.column = sm_.getSpellingColumnNumber(callee);
+    c.library = "runtime";
+    c.kind = "warp intrinsic";
+    c.from = original;
+    c.to = text;
+    s_.result.converted.push_back(std::move(c));
+  }
+
   static bool inNamespace(const clang::Decl *d, llvm::StringRef name) {
     for (const clang::DeclContext *c = d->getDeclContext(); c; c = c->getParent())
       if (const auto *ns = llvm::dyn_cast<clang::NamespaceDecl>(c); ns && ns->getName() == name) return true;
@@ -280,10 +464,7 @@ private:
 
   void noteHazard(llvm::StringRef name) {
     if (!current_ || !current_->hasAttr<clang::CUDAGlobalAttr>()) return;
-    static const std::set<std::string> hazards = {
-        "__shfl_sync",   "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync", "__any_sync",
-        "__all_sync",    "__activemask",   "__match_any_sync", "__match_all_sync", "__reduce_add_sync", "wmma"};
-    if (hazards.count(name.str()) || name == "warpSize") {
+    if (isCudaWarpIntrinsic(name.str()) || name == "wmma" || name == "warpSize") {
       std::string k = current_->getNameAsString();
       if (std::find(s_.hazardKernels.begin(), s_.hazardKernels.end(), k) == s_.hazardKernels.end())
         s_.hazardKernels.push_back(k);
@@ -295,9 +476,17 @@ private:
   // preprocessor callback renames the macro's name at the use instead.
   void reference(const clang::NamedDecl *d, clang::SourceLocation loc) {
     if (!d || loc.isInvalid() || !d->getIdentifier()) return;
-    if (d->getName() == "warpSize") noteHazard("warpSize");
     clang::SourceLocation declLoc = sm_.getExpansionLoc(d->getLocation());
     if (s_.editable(sm_, declLoc)) return;  // the project's own declaration
+    if (d->getName() == "warpSize" && llvm::isa<clang::VarDecl>(d)) {
+      // CUDA's warpSize is 32 (HIP's 64): with every collective confined to 32 lanes, the
+      // program's warp stays 32 lanes, and so must the value it reads.
+      noteHazard("warpSize");
+      clang::SourceLocation spelled = sm_.getSpellingLoc(loc);
+      if (s_.editable(sm_, spelled))
+        s_.record(sm_, spelled, 8, std::to_string(kCudaWarpSize), "warpSize", "runtime", "warp size");
+      return;
+    }
     if (!d->getDeclContext()->getRedeclContext()->isTranslationUnit()) return;  // namespaces: see below
     clang::SourceLocation spelled = sm_.getSpellingLoc(loc);
     std::string name = d->getName().str();
@@ -332,13 +521,16 @@ private:
   clang::ASTContext &ctx_;
   const clang::SourceManager &sm_;
   const clang::FunctionDecl *current_ = nullptr;
+  std::vector<WarpCall> warpCalls_;
 };
 
 class RewriteConsumer : public clang::ASTConsumer {
 public:
   explicit RewriteConsumer(RewriteState &s) : s_(s) {}
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
-    ReferenceRenamer(s_, ctx).TraverseDecl(ctx.getTranslationUnitDecl());
+    ReferenceRenamer renamer(s_, ctx);
+    renamer.TraverseDecl(ctx.getTranslationUnitDecl());
+    renamer.rewriteWarpCalls();
   }
 
 private:
@@ -458,6 +650,9 @@ FileRewrite rewriteCudaToHip(const std::string &path, const std::string &source,
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
   std::sort(result.diagnostics.begin(), result.diagnostics.end(), [](const auto &a, const auto &b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+  std::sort(result.kept.begin(), result.kept.end(), [](const auto &a, const auto &b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
   return result;

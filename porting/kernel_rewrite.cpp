@@ -45,6 +45,9 @@ PipelineKernels rewriteKernelsThroughPipeline(const std::string &path, const std
   frontends::ParseOptions opts = parse;
   opts.dialect = ast::Dialect::CUDA;
   opts.showWarnings = false;
+  // The caller's options may be a parse-only configuration (`xpile check` parses with lower off):
+  // the pipeline needs the shared AST whatever the caller asked of Clang.
+  opts.lower = true;
   auto parsed = frontends::parseSource(path, source, opts);
   if (!parsed.module) {
     out.error = "the file could not be lowered to the shared AST";

@@ -1,5 +1,7 @@
 #include "backends/exec/runtime_headers.h"
 
+#include <algorithm>
+
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/SHA256.h>
 
@@ -22,8 +24,16 @@ bool isDirectory(const std::string &path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void removeFlatDirectory(const std::string &dir) {
-  for (const RuntimeHeader &h : runtimeHeaders()) ::unlink((dir + "/" + h.name).c_str());
+// Removes a directory of runtime headers (their subdirectories, such as hip/, included).
+void removeRuntimeDirectory(const std::string &dir) {
+  std::vector<std::string> subdirs;
+  for (const RuntimeHeader &h : runtimeHeaders()) {
+    ::unlink((dir + "/" + h.name).c_str());
+    for (size_t slash = h.name.find('/'); slash != std::string::npos; slash = h.name.find('/', slash + 1))
+      subdirs.push_back(dir + "/" + h.name.substr(0, slash));
+  }
+  std::sort(subdirs.begin(), subdirs.end(), [](const auto &a, const auto &b) { return a.size() > b.size(); });
+  for (const std::string &d : subdirs) ::rmdir(d.c_str());
   ::rmdir(dir.c_str());
 }
 
@@ -121,19 +131,23 @@ std::string materializeRuntimeHeaders(const std::string &cacheRootDir, std::stri
   ::chmod(tmp.c_str(), 0755);
   for (const RuntimeHeader &h : runtimeHeaders()) {
     std::string path = tmp + "/" + h.name;
+    if (size_t slash = h.name.rfind('/'); slash != std::string::npos && !makeDirectories(tmp + "/" + h.name.substr(0, slash), error)) {
+      removeRuntimeDirectory(tmp);
+      return {};
+    }
     FILE *f = std::fopen(path.c_str(), "wb");
     bool ok = f && std::fwrite(h.contents.data(), 1, h.contents.size(), f) == h.contents.size();
     int err = errno;
     if (f && std::fclose(f) != 0) ok = false;
     if (!ok) {
-      removeFlatDirectory(tmp);
+      removeRuntimeDirectory(tmp);
       if (error) *error = errnoText("cannot write '" + path + "'", err);
       return {};
     }
   }
   if (::rename(tmp.c_str(), finalDir.c_str()) != 0) {
     int err = errno;
-    removeFlatDirectory(tmp);
+    removeRuntimeDirectory(tmp);
     // Another xpile process got there first: its directory is complete (it was renamed in whole).
     if (isDirectory(finalDir)) return finalDir;
     if (error) *error = errnoText("cannot create '" + finalDir + "'", err);

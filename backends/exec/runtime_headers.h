@@ -3,7 +3,8 @@
 // directory before compiling a program under test, so an installed xpile needs no source tree.
 //
 // Cache layout (the root is cacheRoot(), see below):
-//   ROOT/runtime-<hash>/xpile_rt.h, xpile_harness.h, xpile_cuda.h, ...   every header, flat
+//   ROOT/runtime-<hash>/xpile_rt.h, xpile_harness.h, xpile_cuda.h, ...   the runtime, flat
+//   ROOT/runtime-<hash>/cuda_runtime.h, hip/hip_runtime.h, ...            SDK names for project headers
 // <hash> is the first 16 hex digits of the SHA-256 of every header's name and contents, so a new
 // xpile build with changed headers gets a new directory and old ones are never modified. The
 // directory is written under a temporary name and renamed into place, so concurrent xpile
@@ -16,7 +17,7 @@
 namespace xpile::exec {
 
 struct RuntimeHeader {
-  std::string name;      // bare file name, e.g. "xpile_rt.h"
+  std::string name;      // path in the runtime directory, e.g. "xpile_rt.h", "hip/hip_runtime.h"
   std::string contents;
 };
 

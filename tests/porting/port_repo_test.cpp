@@ -99,15 +99,25 @@ TEST_F(PortRepo, OutDirCompilesVerifiesKeepsUntouchedLinesAndRerunsAsNoOp) {
     EXPECT_EQ(c.exitCode, 0) << f << "\n" << c.err;
   }
 
-  // Kernels verify against the originals on the executors.
+  // Kernels verify against the originals on the executors. Each side must see its own headers:
+  // the ported sources are verified next to copies of the ported headers (a quoted include looks
+  // in the includer's directory first), the originals with -I to the original headers.
+  std::string hipSide = work_ + "/verify-hip";
+  fs::create_directories(hipSide);
+  for (const char *f : {"kernels/vector_ops.hip", "kernels/reduce.hip", "common/cuda_check.cuh", "common/warp_reduce.cuh"})
+    fs::copy_file(out + "/" + f, hipSide + "/" + fs::path(f).filename().string());
+  std::string includes = " -I" + shellQuote(kRepo + "/common");
   ProcessResult v1 = run(shellQuote(kXpile) + " verify " + shellQuote(kRepo + "/kernels/vector_ops.cu") + " " +
-                         shellQuote(out + "/kernels/vector_ops.hip") + " -I" + shellQuote(kRepo + "/common") +
+                         shellQuote(hipSide + "/vector_ops.hip") + includes +
                          " --kernel saxpy --grid 4 --block 256 --arg i32:1000 --arg f32:2.5 --arg 'f32[1000]:rand' --arg 'f32[1000]:rand'");
   EXPECT_EQ(v1.exitCode, 0) << v1.out << v1.err;
   ProcessResult v2 = run(shellQuote(kXpile) + " verify " + shellQuote(kRepo + "/kernels/reduce.cu") + " " +
-                         shellQuote(out + "/kernels/reduce.hip") + " -I" + shellQuote(kRepo + "/common") +
+                         shellQuote(hipSide + "/reduce.hip") + includes +
                          " --kernel blockSum --grid 4 --block 256 --arg 'f32[1000]:rand' --arg 'f32[4]:zeros' --arg i32:1000");
   EXPECT_EQ(v2.exitCode, 0) << v2.out << v2.err;
+  // The header's shuffle is the exact HIP form (width 32: CUDA's 32-lane segments).
+  EXPECT_NE(ported["common/warp_reduce.cuh"].find("    value += __shfl_down(value, offset, 32);\n"), std::string::npos)
+      << ported["common/warp_reduce.cuh"];
 
   // A second run parses nothing and writes nothing.
   std::map<std::string, fs::file_time_type> times;
