@@ -191,7 +191,9 @@ CompileResult compileProgram(const std::vector<SourceFile> &sources, const Compi
   }
 
   // Flags common to compiling every source.
-  std::vector<std::string> common = {options.optimization, "-pthread", "-I" + runtimeDir};
+  // runtimeDir/sdk has the SDK's header names (<cuda_runtime.h>, <hip/hip_runtime.h>) for project
+  // headers that include them; only the executor's compile sees it, never nvcc's.
+  std::vector<std::string> common = {options.optimization, "-pthread", "-I" + runtimeDir, "-I" + runtimeDir + "/sdk"};
   for (const std::string &d : options.includeDirs) common.push_back("-I" + d);
   for (const std::string &d : options.defines) common.push_back("-D" + d);
   for (const std::string &f : options.flags) common.push_back(f);
@@ -206,7 +208,8 @@ CompileResult compileProgram(const std::vector<SourceFile> &sources, const Compi
   feed("xpile-compile-1");
   feed(compilerIdentity(compiler));
   feed(runtimeHeadersHash());
-  for (const std::string &f : common) feed(f == "-I" + runtimeDir ? std::string("-I<runtime>") : f);
+  for (const std::string &f : common)
+    feed(f == "-I" + runtimeDir ? std::string("-I<runtime>") : f == "-I" + runtimeDir + "/sdk" ? "-I<runtime>/sdk" : f);
   feed("link");
   for (const std::string &f : options.linkFlags) feed(f);
   for (size_t i = 0; i < sources.size(); ++i) {

@@ -4,7 +4,7 @@
 //
 // Cache layout (the root is cacheRoot(), see below):
 //   ROOT/runtime-<hash>/xpile_rt.h, xpile_harness.h, xpile_cuda.h, ...   the runtime, flat
-//   ROOT/runtime-<hash>/cuda_runtime.h, hip/hip_runtime.h, ...            SDK names for project headers
+//   ROOT/runtime-<hash>/sdk/cuda_runtime.h, sdk/hip/hip_runtime.h, ...    SDK names for project headers
 // <hash> is the first 16 hex digits of the SHA-256 of every header's name and contents, so a new
 // xpile build with changed headers gets a new directory and old ones are never modified. The
 // directory is written under a temporary name and renamed into place, so concurrent xpile
@@ -17,7 +17,7 @@
 namespace xpile::exec {
 
 struct RuntimeHeader {
-  std::string name;      // path in the runtime directory, e.g. "xpile_rt.h", "hip/hip_runtime.h"
+  std::string name;      // path in the runtime directory, e.g. "xpile_rt.h", "sdk/hip/hip_runtime.h"
   std::string contents;
 };
 

@@ -20,12 +20,12 @@ TEST(RuntimeHeaders, AllAreEmbedded) {
   std::set<std::string> names;
   for (const RuntimeHeader &h : runtimeHeaders()) {
     names.insert(h.name);
-    // The runtime is flat; only SDK header names keep a directory (<hip/hip_runtime.h>).
-    if (h.name.find('/') != std::string::npos) EXPECT_EQ(h.name.rfind("hip/", 0), 0u) << h.name;
+    // The runtime is flat; only the SDK's header names sit in sdk/ (sdk/hip/hip_runtime.h).
+    if (h.name.find('/') != std::string::npos) EXPECT_EQ(h.name.rfind("sdk/", 0), 0u) << h.name;
     EXPECT_FALSE(h.contents.empty()) << h.name;
   }
-  for (const char *name : {"xpile_rt.h", "xpile_trace.h", "xpile_harness.h", "xpile_cpu.h", "cuda_runtime.h",
-                           "hip/hip_runtime.h"})
+  for (const char *name : {"xpile_rt.h", "xpile_trace.h", "xpile_harness.h", "xpile_cpu.h", "sdk/cuda_runtime.h",
+                           "sdk/hip/hip_runtime.h"})
     EXPECT_TRUE(names.count(name)) << name;
   // Exactly the files of the source tree.
   std::string src = XPILE_SOURCE_DIR;
