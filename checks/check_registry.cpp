@@ -15,13 +15,14 @@ CheckInfo unsupportedIntrinsicCheck();
 CheckInfo launchBoundsCheck();
 CheckInfo hipApiRenameCheck();
 CheckInfo hipApiWithoutEquivalentCheck();
+CheckInfo textureSurfaceCheck();
 
 const std::vector<CheckInfo> &checkRegistry() {
   static const std::vector<CheckInfo> registry = [] {
     std::vector<CheckInfo> all = {warpSizeLiteralCheck(),      fullWarpMaskCheck(),        ballotWidthCheck(),
                                   inlineAsmCheck(),            sharedMemoryCapacityCheck(), nramCapacityCheck(),
                                   unsupportedIntrinsicCheck(), launchBoundsCheck(),        hipApiRenameCheck(),
-                                  hipApiWithoutEquivalentCheck()};
+                                  hipApiWithoutEquivalentCheck(),     textureSurfaceCheck()};
     std::sort(all.begin(), all.end(), [](const CheckInfo &a, const CheckInfo &b) { return a.name < b.name; });
     return all;
   }();

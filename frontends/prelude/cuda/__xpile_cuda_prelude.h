@@ -456,4 +456,7 @@ __host__ cudaError_t cudaOccupancyMaxPotentialBlockSize(int* minGridSize, int* b
                                                         size_t dynamicSMemSize = 0,
                                                         int blockSizeLimit = 0);
 
+// The texture and surface object API (legacy texture references are absent, as in CUDA 12).
+#include "__xpile_cuda_texture.h"
+
 #endif  // XPILE_PRELUDE_CUDA_H
