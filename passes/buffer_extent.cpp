@@ -41,7 +41,14 @@ struct Context {
   // Local arrays filled element by element in a loop (`mask[v] = tail_mask16(C - v * 16)` in a
   // loop over v) and written nowhere else: array -> (the loop variable, the element's value).
   std::map<std::string, std::pair<std::string, ExprPtr>> arrayDefs;
-  std::set<std::string> localArrays;  // arrays declared (Alloc) in scope
+  // Arrays declared (Alloc) in scope: their rank, and whether their elements are pointers (loop
+  // recovery's per-thread copies of a pointer local: references may keep the pointer's type, so
+  // the declaration tells array indexing from dereferencing).
+  struct ArrayShape {
+    int rank = 0;
+    bool pointerElements = false;
+  };
+  std::map<std::string, ArrayShape> localArrays;
 };
 
 // Replaces variables by expressions (a callee's parameters by the arguments of a call).
@@ -91,6 +98,25 @@ const ExprPtr &stripPointerCasts(const ExprPtr &e) {
   return e;
 }
 
+// The shape an Alloc declares (nested Array types, element type innermost).
+Context::ArrayShape arrayShape(const TypePtr &t) {
+  Context::ArrayShape a;
+  const Type *x = t.get();
+  while (x && x->kind == Type::Kind::Array) ++a.rank, x = x->element.get();
+  a.pointerElements = x && x->kind == Type::Kind::Pointer;
+  return a;
+}
+
+// `a[i][j]`: the variable indexed ("a") and how many subscripts lead to it (2); 0 and no name when
+// the expression is not subscripts of a variable.
+int subscriptDepth(const Expr *e, std::string &name) {
+  int depth = 0;
+  while (auto *l = e ? e->as<Load>() : nullptr) ++depth, e = l->base.get();
+  auto *v = e ? e->as<Var>() : nullptr;
+  name = v ? v->name : "";
+  return v ? depth : 0;
+}
+
 // The one value a function returns when its body is `return value;` (a mask helper).
 const Expr *singleReturn(const Function &f) {
   const Stmt *s = f.body.get();
@@ -112,6 +138,7 @@ public:
       else if (p.type && p.type->isInteger()) intParams_.insert(p.name);
     }
     countAssignments(fn.body);
+    countPointerArrayUses(fn.body);
   }
 
   std::vector<BufferUse> run() {
@@ -159,6 +186,18 @@ private:
   std::set<std::string> intParams_;
   std::map<std::string, int> assigned_;  // assignments other than the declaration
   std::map<std::string, int> arrayWrites_;  // element writes per array (and calls it is passed to)
+  // Local arrays of pointers filled per thread by loop recovery (`yr[tid] = y + row * cols`) and
+  // dereferenced in a later loop (`yr[tid][c]`): the buffer every stored pointer points into and
+  // the largest offset of each store, over the parameters.
+  struct PointerArray {
+    std::string root;
+    std::vector<Poly> offsets;
+    int stores = 0;        // stores recorded so far
+    bool unknown = false;  // a store (or initializer) the analysis cannot follow
+  };
+  std::map<std::string, PointerArray> pointerArrays_;
+  std::map<std::string, int> pointerElementWrites_;  // writes of pointer elements, any form
+  std::map<std::string, int> arrayEscapes_;          // uses of an array other than indexing it
   mutable std::map<std::string, ExprPtr> atomExprs_;
   std::map<std::string, Acc> acc_;
   std::vector<std::string> order_;
@@ -200,6 +239,91 @@ private:
     } v(assigned_, arrayWrites_);
     v.visit(s);
   }
+
+  // Writes of pointer-typed elements of arrays (`p[t] = ...`, `p[t]++`, `&p[t]`) and uses of an
+  // array name other than as the base of an index (passed on, decayed into a pointer), which
+  // could write elements behind the analysis' back.
+  void countPointerArrayUses(const StmtPtr &s) {
+    struct V : IRVisitor {
+      std::map<std::string, int> &writes, &escapes;
+      std::map<std::string, Context::ArrayShape> shapes;
+      V(std::map<std::string, int> &w, std::map<std::string, int> &e) : writes(w), escapes(e) {}
+      void target(const ExprPtr &t) {
+        std::string name;
+        int depth = subscriptDepth(t.get(), name);
+        auto s = shapes.find(name);
+        if (depth > 0 && s != shapes.end() && s->second.pointerElements && depth <= s->second.rank) ++writes[name];
+      }
+      void visitAlloc(const Alloc &a) override {
+        Context::ArrayShape shape = arrayShape(a.type);
+        auto [it, fresh] = shapes.emplace(a.name, shape);
+        // Two arrays of one name with different shapes: count every subscript write of either.
+        if (!fresh && (it->second.rank != shape.rank || it->second.pointerElements != shape.pointerElements))
+          it->second = {1 << 20, true};
+        IRVisitor::visitAlloc(a);
+      }
+      void visitLoad(const Load &n) override {
+        if (n.base && n.base->as<Var>()) return visit(n.index);
+        IRVisitor::visitLoad(n);
+      }
+      void visitVar(const Var &n) override { ++escapes[n.name]; }
+      void visitAssignStmt(const AssignStmt &n) override { target(n.target); IRVisitor::visitAssignStmt(n); }
+      void visitAssignExpr(const AssignExpr &n) override { target(n.target); IRVisitor::visitAssignExpr(n); }
+      void visitUnary(const Unary &n) override {
+        if (n.op == UnaryOp::PreInc || n.op == UnaryOp::PreDec || n.op == UnaryOp::PostInc ||
+            n.op == UnaryOp::PostDec || n.op == UnaryOp::AddrOf)
+          target(n.operand);
+        IRVisitor::visitUnary(n);
+      }
+    } v(pointerElementWrites_, arrayEscapes_);
+    v.visit(s);
+  }
+
+  // Records `p[t] = value` for a local array of pointers.
+  void recordPointerStore(const AssignStmt &a, const Context &ctx) {
+    std::string array;
+    int depth = subscriptDepth(a.target.get(), array);
+    auto shape = ctx.localArrays.find(array);
+    if (depth == 0 || shape == ctx.localArrays.end() || !shape->second.pointerElements || depth > shape->second.rank)
+      return;
+    PointerArray &pa = pointerArrays_[array];
+    if (depth < shape->second.rank) {
+      pa.unknown = true;
+      return;
+    }
+    ++pa.stores;
+    std::string root;
+    ExprPtr offset;
+    if (a.op || !resolve(a.value, ctx, root, offset) || !offset || !pointerParams_.count(root) ||
+        (!pa.root.empty() && pa.root != root)) {
+      pa.unknown = true;
+      return;
+    }
+    std::optional<Poly> m = maximize(toPoly(substitute(offset, ctx)), ctx.ranges);
+    if (!m) {
+      pa.unknown = true;
+      return;
+    }
+    pa.root = root;
+    pa.offsets.push_back(*m);
+  }
+
+  // The array of pointers a loaded pointer comes from, when every store into it is known (all
+  // of them seen before this use) and it is a local array nothing else can write.
+  const PointerArray *knownPointerArray(const Load &l, const Context &ctx) const {
+    std::string array;
+    int depth = subscriptDepth(&l, array);
+    auto shape = ctx.localArrays.find(array);
+    if (shape == ctx.localArrays.end() || !shape->second.pointerElements || depth != shape->second.rank ||
+        arrayEscapes_.count(array))
+      return nullptr;
+    auto it = pointerArrays_.find(array);
+    if (it == pointerArrays_.end() || it->second.unknown || it->second.offsets.empty()) return nullptr;
+    auto w = pointerElementWrites_.find(array);
+    if (w == pointerElementWrites_.end() || w->second != it->second.stores) return nullptr;
+    return &it->second;
+  }
+  static std::string pointerArrayOffset(const std::string &array) { return "%" + array; }
 
   // --- expressions -> polynomials ---------------------------------------------------------------
   bool isRanged(const Context &ctx, const std::string &n) const {
@@ -290,7 +414,9 @@ private:
   }
 
   // The largest value of `p` over the ranges, or nullopt when monotonicity cannot be shown.
-  std::optional<Poly> maximize(Poly p, const std::vector<Range> &ranges) const {
+  std::optional<Poly> maximize(Poly p, const std::vector<Range> &ranges, int depth = 0) const {
+    if (depth > 8) return std::nullopt;
+    p = boundDivisions(p, ranges, depth);
     if (auto split = splitSelect(p, ranges)) return *split;
     for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
       if (!p.mentions(it->name)) continue;
@@ -309,6 +435,7 @@ private:
       if (!bound) return std::nullopt;
       p = p.substitute(it->name, *bound);
       std::vector<Range> outer(ranges.begin(), ranges.begin() + (ranges.rend() - it - 1));
+      p = boundDivisions(p, outer, depth);  // an inner bound may divide an outer variable
       if (auto split = splitSelect(p, outer)) return *split;
     }
     // Whatever remains must be parameters or opaque terms free of ranged variables.
@@ -323,6 +450,119 @@ private:
         }
       }
     return p;
+  }
+
+  // Whether `p` grows with the atom `x`: degree one, positive coefficients, non-negative cofactors.
+  bool increasingIn(const Poly &p, const std::string &x, const std::vector<Range> &ranges) const {
+    for (auto &[m, c] : p.terms) {
+      long k = std::count(m.begin(), m.end(), x);
+      if (k == 0) continue;
+      if (k > 1 || c < 0) return false;
+      for (auto &y : m)
+        if (y != x && !atomNonNeg(y, ranges)) return false;
+    }
+    return true;
+  }
+
+  // Divisions and remainders over loop variables (`p % Wo`, `p / (Wo * Ho)` of a collapsed pixel
+  // loop) replaced by their largest values where `p` grows with them; a pointwise upper bound of
+  // each atom keeps the maximum an upper bound. Atoms without a bound stay (maximize then fails).
+  Poly boundDivisions(Poly p, const std::vector<Range> &ranges, int depth) const {
+    for (bool changed = true; changed;) {
+      changed = false;
+      std::set<std::string> atoms;
+      for (auto &[m, c] : p.terms) atoms.insert(m.begin(), m.end());
+      for (auto &x : atoms) {
+        auto e = x[0] == '#' ? atomExprs_.find(x) : atomExprs_.end();
+        auto *b = e == atomExprs_.end() ? nullptr : e->second->as<Binary>();
+        if (!b || (b->op != BinaryOp::Div && b->op != BinaryOp::Mod) || onlyParams(e->second)) continue;
+        if (!b->lhs->type || !b->lhs->type->isInteger() || !b->rhs->type || !b->rhs->type->isInteger()) continue;
+        if (!increasingIn(p, x, ranges)) continue;
+        std::optional<Poly> u = divisionBound(*b, ranges, depth);
+        if (!u) continue;
+        p = p.substitute(x, *u);
+        changed = true;
+        break;
+      }
+    }
+    return p;
+  }
+
+  // The largest value of `x % m` or `x / m` (already substituted) over the ranges, over the
+  // parameters only. `x % m` lies in (-|m|, |m|) whatever the signs (C truncates), so at most
+  // |m| - 1, and at most x when x >= 0. For x <= X: `x / c` (c > 0 a constant) is at most
+  // X / c; for x in [0, X]: `x / m` with X = a * m - 1 (a provably non-negative) is at most a - 1: the range
+  // is non-empty where the division executes, so a * m >= 1, hence m >= 1 (and likewise a for
+  // X = a * m). Nothing for other divisors: their sign is unknown.
+  std::optional<Poly> divisionBound(const Binary &b, const std::vector<Range> &ranges, int depth) const {
+    Poly num = toPoly(b.lhs), den = toPoly(b.rhs);
+    if (!onlyParams(b.rhs)) return std::nullopt;
+    bool numNonNeg = polyNonNeg(num, ranges);
+    std::optional<Poly> numMax = maximize(num, ranges, depth + 1);
+    if (b.op == BinaryOp::Mod) {
+      Poly magnitude;
+      if (polyNonNeg(den, {})) magnitude = den;
+      else if (polyNonNeg(den * -1, {})) magnitude = den * -1;
+      else {
+        auto abs = std::make_shared<Select>();
+        abs->cond = build::binary(BinaryOp::LT, b.rhs, build::intLit(0));
+        abs->thenValue = build::unary(UnaryOp::Neg, b.rhs);
+        abs->elseValue = b.rhs;
+        abs->type = b.rhs->type;
+        magnitude = opaque(abs);
+      }
+      Poly u = magnitude - Poly::constant(1);
+      if (numNonNeg && numMax && polyNonNeg(u - *numMax, {})) return numMax;
+      return u;
+    }
+    if (!numMax) return std::nullopt;
+    // Truncating division by c > 0 is non-decreasing in x: x <= X gives x / c <= X / c, which is
+    // floor(X / c) when X >= 0.
+    if (den.terms.size() == 1 && den.terms.count({}) && den.terms.at({}) > 0 &&
+        (numNonNeg || polyNonNeg(*numMax, {}))) {
+      int64_t d = den.terms.at({});
+      Poly whole, rest;  // X = d * whole + rest
+      for (auto &[m, c] : numMax->terms) {
+        if (c % d == 0) whole.terms[m] = c / d;
+        else rest.terms[m] = c;
+      }
+      if (rest.terms.empty()) return whole;
+      if (rest.terms.size() == 1 && rest.terms.count({})) {
+        int64_t r = rest.terms.at({});
+        return whole + Poly::constant(r >= 0 ? r / d : -((-r + d - 1) / d));
+      }
+      return opaque(build::binary(BinaryOp::Div, toExpr(*numMax), build::intLit(d), b.lhs->type));
+    }
+    if (!numNonNeg) return std::nullopt;
+    for (int64_t k : {1, 0})
+      if (auto a = exactQuotient(*numMax + Poly::constant(k), den); a && polyNonNeg(*a, {}))
+        return *a - Poly::constant(k);
+    return std::nullopt;
+  }
+
+  // f / g when g divides f exactly as polynomials (the division algorithm under a graded order
+  // of monomials: degree, then their sorted atoms), else nothing.
+  static std::optional<Poly> exactQuotient(Poly f, const Poly &g) {
+    auto lead = [](const Poly &p) {
+      return std::max_element(p.terms.begin(), p.terms.end(), [](auto &x, auto &y) {
+        return x.first.size() != y.first.size() ? x.first.size() < y.first.size() : x.first < y.first;
+      });
+    };
+    if (g.terms.empty()) return std::nullopt;
+    auto [gm, gc] = *lead(g);
+    Poly q;
+    for (int steps = 0; !f.terms.empty(); ++steps) {
+      auto [fm, fc] = *lead(f);
+      if (steps > 64 || fc % gc != 0 || !std::includes(fm.begin(), fm.end(), gm.begin(), gm.end()))
+        return std::nullopt;
+      Poly t;
+      std::vector<std::string> rest;
+      std::set_difference(fm.begin(), fm.end(), gm.begin(), gm.end(), std::back_inserter(rest));
+      t.terms[rest] = fc / gc;
+      q = q + t;
+      f = f - t * g;
+    }
+    return q;
   }
 
   // A select over loop variables among the terms (`end = begin + K < n ? begin + K : n` bounding a
@@ -684,11 +924,13 @@ private:
     return v.found;
   }
 
-  static bool isContinue(const StmtPtr &s) {
+  // Whether a statement always ends by leaving its block: its last statement (through nested
+  // blocks) is a continue, break or return.
+  static bool endsByLeaving(const StmtPtr &s) {
     if (!s) return false;
-    if (s->kind == StmtKind::Continue) return true;
+    if (s->kind == StmtKind::Continue || s->kind == StmtKind::Break || s->kind == StmtKind::Return) return true;
     auto *q = s->as<Seq>();
-    return q && q->body.size() == 1 && isContinue(q->body[0]);
+    return q && !q->body.empty() && endsByLeaving(q->body.back());
   }
 
   Acc &accFor(const std::string &name, bool isParam, const TypePtr &elem, const SourceLoc &loc) {
@@ -736,6 +978,17 @@ private:
       offset = build::binary(b->op, offset, i);
       return true;
     }
+    if (auto *l = base->as<Load>()) {
+      // `yr[tid]`: some pointer stored into the array; its offset is a variable bounded by the
+      // largest stored offset (see access).
+      const PointerArray *pa = knownPointerArray(*l, ctx);
+      if (!pa) return false;
+      std::string array;
+      subscriptDepth(l, array);
+      root = pa->root;
+      offset = build::var(pointerArrayOffset(array), build::i32());
+      return true;
+    }
     if (auto *u = base->as<Unary>(); u && u->op == UnaryOp::AddrOf) {
       if (auto *l = u->operand->as<Load>()) {
         if (!resolve(l->base, ctx, root, offset, depth + 1)) return false;
@@ -773,11 +1026,20 @@ private:
         a.use.error = "cannot determine how many elements of '" + root + "' are accessed", a.use.loc = loc;
       return;
     }
+    // Offsets of pointers loaded from arrays of pointers range up to the largest one stored.
+    std::vector<Range> ranges;
+    for (auto &[name, pa] : pointerArrays_)
+      if (toPoly(offset).mentions(pointerArrayOffset(name))) {
+        Poly hi = pa.offsets[0];
+        for (size_t i = 1; i < pa.offsets.size(); ++i) hi = extreme(hi, pa.offsets[i], false);
+        ranges.push_back({pointerArrayOffset(name), std::nullopt, hi});
+      }
+    ranges.insert(ranges.end(), ctx.ranges.begin(), ctx.ranges.end());
     std::vector<Candidate> found;
     Poly idx;
     for (auto &index : indices) {
       idx = toPoly(substitute(build::binary(BinaryOp::Add, offset, index), ctx));
-      if (auto m = maximize(idx, ctx.ranges)) found.push_back({*m, ctx.ranges});
+      if (auto m = maximize(idx, ranges)) found.push_back({*m, ranges});
     }
     if (found.empty()) {
       a.use.error = "cannot determine how many elements of '" + root + "' are accessed";
@@ -792,7 +1054,7 @@ private:
       else best.max = extreme(best.max, found[i].max, true);
     }
     a.maxima.push_back(best);
-    if (write && !ctx.conditional && indices.size() == 1 && dense(idx, ctx.ranges)) a.denseMaxima.push_back(best.max);
+    if (write && !ctx.conditional && indices.size() == 1 && dense(idx, ranges)) a.denseMaxima.push_back(best.max);
   }
 
   // --- calls: intrinsic footprints and callee summaries ------------------------------------------
@@ -1030,7 +1292,11 @@ private:
     if (!e) return;
     SourceLoc here = e->loc.valid() ? e->loc : loc;
     if (auto *l = e->as<Load>()) {
-      bool isPtr = l->base->type && l->base->type->kind == Type::Kind::Pointer;
+      std::string array;
+      int depth = subscriptDepth(l->base.get(), array);
+      auto shape = ctx.localArrays.find(array);
+      bool isPtr = shape != ctx.localArrays.end() ? shape->second.pointerElements && depth >= shape->second.rank
+                                                  : l->base->type && l->base->type->kind == Type::Kind::Pointer;
       if (on && isPtr) access(l->base, l->index, !write || alsoRead, write, here, ctx);
       if (!isPtr) expr(l->base, ctx, on, here, write, alsoRead);  // local arrays: not buffers
       expr(l->index, ctx, on, here);
@@ -1080,8 +1346,18 @@ private:
     if (auto *c = e->as<Cast>()) return expr(c->operand, ctx, on, here);
     if (auto *s = e->as<Select>()) {
       expr(s->cond, ctx, on, here);
-      expr(s->thenValue, ctx, on, here);
-      return expr(s->elseValue, ctx, on, here);
+      // A branch is evaluated only where the condition has its value: in `r < M && k < K ?
+      // A[r * K + k] : 0.0f` the load sees r < M and k < K.
+      for (bool truth : {true, false}) {
+        Context branch = ctx;
+        branch.conditional = true;
+        const ExprPtr &value = truth ? s->thenValue : s->elseValue;
+        auto region = std::make_shared<Eval>();
+        region->value = value;
+        narrow(s->cond, truth, branch, region);
+        expr(value, branch, on, here);
+      }
+      return;
     }
     if (auto *m = e->as<Member>()) return expr(m->base, ctx, on, here);
     if (auto *i = e->as<InitList>())
@@ -1098,8 +1374,9 @@ private:
       for (auto &c : s->as<Seq>()->body) {
         walk(c, inner, on);
         if (leaves(c)) inner.conditional = true;
-        // After `if (cond) continue;` the rest of the body runs only where cond is false.
-        if (auto *i = c->as<If>(); i && !i->elseBody && isContinue(i->thenBody)) narrow(i->cond, false, inner);
+        // After `if (cond) continue;` (or `{ exited[t] = true; continue; }`, a break, a return) the
+        // rest of the body runs only where cond is false.
+        if (auto *i = c->as<If>(); i && !i->elseBody && endsByLeaving(i->thenBody)) narrow(i->cond, false, inner);
       }
       if (!s->as<Seq>()->scoped) ctx = inner;
       return;
@@ -1109,6 +1386,7 @@ private:
       expr(d.init, ctx, on, loc);
       ctx.defs.erase(d.name);
       ctx.pointerLocals.erase(d.name);
+      ctx.localArrays.erase(d.name);
       // Shadowing: a new declaration hides ranges of an outer variable of the same name.
       ctx.ranges.erase(std::remove_if(ctx.ranges.begin(), ctx.ranges.end(), [&](auto &r) { return r.name == d.name; }),
                        ctx.ranges.end());
@@ -1123,11 +1401,13 @@ private:
       return;
     }
     case StmtKind::Alloc:
-      ctx.localArrays.insert(s->as<Alloc>()->name);
+      if (s->as<Alloc>()->init) pointerArrays_[s->as<Alloc>()->name].unknown = true;
+      ctx.localArrays[s->as<Alloc>()->name] = arrayShape(s->as<Alloc>()->type);
       ctx.arrayDefs.erase(s->as<Alloc>()->name);
       return expr(s->as<Alloc>()->init, ctx, on, loc);
     case StmtKind::Assign: {
       auto &a = *s->as<AssignStmt>();
+      recordPointerStore(a, ctx);
       expr(a.target, ctx, on, loc, true, a.op.has_value());
       return expr(a.value, ctx, on, loc);
     }
@@ -1162,21 +1442,29 @@ private:
       Context inner = ctx;
       inner.defs.erase(f.var);
       Range r{f.var, std::nullopt, std::nullopt};
-      bool unitish = f.step && f.step->as<IntLit>() && f.step->as<IntLit>()->value > 0;
+      // A positive constant step, also through constants (`idx += 4 * kWave`).
+      Poly stepPoly = f.step ? toPoly(substitute(f.step, ctx)) : Poly{};
+      bool unitish = stepPoly.terms.size() == 1 && stepPoly.terms.count({}) && stepPoly.terms.at({}) > 0;
       if (unitish && !assigned_.count(f.var)) {
         r.lo = toPoly(substitute(f.start, ctx));
         Poly end = toPoly(substitute(f.end, ctx));
         if (f.cmp == BinaryOp::LT || f.cmp == BinaryOp::NE) r.hi = end - Poly::constant(1);
         else if (f.cmp == BinaryOp::LE) r.hi = end;
         // Constant bounds and step: the last value the loop reaches (`k < 64; k += 16` ends at 48).
-        int64_t step = f.step->as<IntLit>()->value;
+        int64_t step = stepPoly.terms.at({});
         bool constant = r.hi->terms.empty() || (r.hi->terms.size() == 1 && r.hi->terms.count({}));
         bool constStart = r.lo->terms.empty() || (r.lo->terms.size() == 1 && r.lo->terms.count({}));
         if (step > 1 && constant && constStart && f.cmp != BinaryOp::NE) {
           int64_t lo = r.lo->terms.empty() ? 0 : r.lo->terms.at({}), hi = r.hi->terms.empty() ? 0 : r.hi->terms.at({});
           if (hi >= lo) r.hi = Poly::constant(lo + (hi - lo) / step * step);
         }
-        r.unitLoop = f.step->as<IntLit>()->value == 1 && f.cmp != BinaryOp::NE;
+        r.unitLoop = step == 1 && f.cmp != BinaryOp::NE;
+      } else if (f.step && !assigned_.count(f.var) && (f.cmp == BinaryOp::LT || f.cmp == BinaryOp::LE)) {
+        // Any other step (`c += blockDim.x`): the body still runs only where `var < end` holds,
+        // and from the start on when the step cannot be negative.
+        Poly end = toPoly(substitute(f.end, ctx));
+        r.hi = f.cmp == BinaryOp::LT ? end - Poly::constant(1) : end;
+        if (polyNonNeg(stepPoly, ctx.ranges)) r.lo = toPoly(substitute(f.start, ctx));
       }
       inner.ranges.push_back(r);
       walk(f.body, inner, on);
