@@ -145,10 +145,15 @@ TEST(RuntimeApiMapping, TableAgreesWithThePreludes) {
     auto common = identifiers({prelude / "cuda" / "__xpile_gpu_common.h"});
     hipIds.insert(common.begin(), common.end());
   }
+  // The texture/surface object API is declared in the CUDA prelude only, so that `xpile check` can
+  // see texture code; the HIP prelude does not declare it yet (HIP texture code does not parse,
+  // and a translation of texture code fails verification with that error, never silently).
+  auto textureOnly = identifiers({prelude / "cuda" / "__xpile_cuda_texture.h"});
   const auto &t = runtimeApiTable();
   std::vector<std::string> missingInHip, missingInCuda;
   for (const auto &e : t.entries) {
     if (e.cuda.rfind("cuda", 0) != 0) continue;  // driver API: not in the preludes
+    if (textureOnly.count(e.cuda)) continue;
     if (cudaIds.count(e.cuda) && !hipIds.count(e.hip)) missingInHip.push_back(e.cuda + " -> " + e.hip);
     if (hipIds.count(e.hip) && !cudaIds.count(e.cuda) && t.hipToCuda.at(e.hip) == e.cuda) missingInCuda.push_back(e.hip + " -> " + e.cuda);
   }
