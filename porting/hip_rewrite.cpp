@@ -110,6 +110,13 @@ struct RewriteState {
 
   void reportNoEquivalent(const clang::SourceManager &sm, clang::SourceLocation loc, const std::string &name,
                           const std::string &library, const std::string &why) {
+    reportKept(sm, loc, "hip-api-without-equivalent",
+               "'" + name + "' (" + library + ") has no exact HIP equivalent" + (why.empty() ? "" : ": " + why), name);
+  }
+
+  // A warning at `loc` for a span kept as written (once per location), and the kept span itself.
+  void reportKept(const clang::SourceManager &sm, clang::SourceLocation loc, const std::string &check,
+                  const std::string &message, const std::string &spanText) {
     std::string file = fileName(sm, loc);
     unsigned offset = sm.getFileOffset(loc);
     if (!diagnosed.insert({file, offset}).second) return;
@@ -119,17 +126,10 @@ struct RewriteState {
     d.offset = offset;
     d.line = sm.getSpellingLineNumber(loc);
     d.column = sm.getSpellingColumnNumber(loc);
-    d.check = "hip-api-without-equivalent";
-    d.message = "'" + name + "' (" + library + ") has no exact HIP equivalent" + (why.empty() ? "" : ": " + why) +
-                "; kept as written";
+    d.check = check;
+    d.message = message + "; kept as written";
     result.diagnostics.push_back(d);
-    KeptSpan k;
-    k.file = file;
-    k.line = d.line;
-    k.column = d.column;
-    k.text = name;
-    k.reason = d.message;
-    result.kept.push_back(std::move(k));
+    result.kept.push_back(KeptSpan{file, d.line, d.column, spanText, d.message});
   }
 
   // The text of [from, to) in `file` with the edits inside it applied; those edits are removed
@@ -151,19 +151,7 @@ struct RewriteState {
 
   void reportWarp(const clang::SourceManager &sm, clang::SourceLocation loc, const std::string &message,
                   const std::string &spanText) {
-    std::string file = fileName(sm, loc);
-    unsigned offset = sm.getFileOffset(loc);
-    if (!diagnosed.insert({file, offset}).second) return;
-    Diagnostic d;
-    d.level = Diagnostic::Level::Warning;
-    d.file = file;
-    d.offset = offset;
-    d.line = sm.getSpellingLineNumber(loc);
-    d.column = sm.getSpellingColumnNumber(loc);
-    d.check = "hip-warp-size";
-    d.message = message + "; kept as written";
-    result.diagnostics.push_back(d);
-    result.kept.push_back(KeptSpan{file, d.line, d.column, spanText, d.message});
+    reportKept(sm, loc, "hip-warp-size", message, spanText);
   }
 
   // Renames whole identifier tokens of raw source (a macro body, an inactive #if branch) that
