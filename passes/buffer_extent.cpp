@@ -117,15 +117,39 @@ int subscriptDepth(const Expr *e, std::string &name) {
   return v ? depth : 0;
 }
 
-// The one value a function returns when its body is `return value;` (a mask helper).
-const Expr *singleReturn(const Function &f) {
-  const Stmt *s = f.body.get();
-  while (auto *q = s ? s->as<Seq>() : nullptr) {
-    if (q->body.size() != 1) return nullptr;
-    s = q->body[0].get();
+// The value a function returns, as one expression, when its body is a chain of early returns
+// ending in a return: `if (n >= 16) return 0xFFFF; if (n <= 0) return 0; return (1u << n) - 1u;`
+// is `n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1u` (a mask helper). Null for anything else.
+ExprPtr returnedValue(const StmtPtr &body) {
+  std::vector<StmtPtr> stmts;
+  std::function<void(const StmtPtr &)> flatten = [&](const StmtPtr &s) {
+    if (auto *q = s ? s->as<Seq>() : nullptr) {
+      for (auto &c : q->body) flatten(c);
+    } else if (s) {
+      stmts.push_back(s);
+    }
+  };
+  flatten(body);
+  auto returned = [](const StmtPtr &s) -> ExprPtr {  // `return v;`, or a block of just that
+    const Stmt *x = s.get();
+    while (auto *q = x ? x->as<Seq>() : nullptr) x = q->body.size() == 1 ? q->body[0].get() : nullptr;
+    auto *r = x ? x->as<Return>() : nullptr;
+    return r ? r->value : nullptr;
+  };
+  if (stmts.empty()) return nullptr;
+  ExprPtr value = returned(stmts.back());
+  for (size_t i = stmts.size() - 1; value && i-- > 0;) {
+    auto *f = stmts[i]->as<If>();
+    ExprPtr early = f && !f->elseBody ? returned(f->thenBody) : nullptr;
+    if (!early) return nullptr;
+    auto sel = std::make_shared<Select>();
+    sel->cond = f->cond;
+    sel->thenValue = early;
+    sel->elseValue = value;
+    sel->type = value->type;
+    value = sel;
   }
-  auto *r = s ? s->as<Return>() : nullptr;
-  return r ? r->value.get() : nullptr;
+  return value;
 }
 
 class ExtentAnalysis {
@@ -1162,12 +1186,12 @@ private:
     }
     if (auto *call = e->as<Call>()) {
       const Function *f = module_ && call->callKind == CallKind::User ? module_->findFunction(call->callee) : nullptr;
-      const Expr *value = f && f->body && f->params.size() == call->args.size() ? singleReturn(*f) : nullptr;
+      ExprPtr value = f && f->body && f->params.size() == call->args.size() ? returnedValue(f->body) : nullptr;
       if (!value) return {};
       std::map<std::string, ExprPtr> byParam;
       for (size_t i = 0; i < call->args.size(); ++i) byParam[f->params[i].name] = call->args[i];
       // The callee's body names only its parameters (and constants): substitute and continue here.
-      return maskBounds(substituteVars(ExprPtr(f->body, value), byParam), ctx, depth + 1);
+      return maskBounds(substituteVars(value, byParam), ctx, depth + 1);
     }
     if (auto *b = e->as<Binary>()) {
       if (b->op == BinaryOp::BitAnd) {

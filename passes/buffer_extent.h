@@ -46,7 +46,7 @@ struct BufferUse {
 // detensorized x86 intrinsic helper with the intrinsic's memory footprint from the catalogue
 // (backends/vnni/intrinsic_catalogue.h), narrowed by its mask when the mask is a prefix of lanes
 // (`(1u << n) - 1`, a literal, `n >= 16 ? 0xFFFF : ...`, through locals, mask arrays filled in
-// a loop and one-line mask functions), and const integer globals count as their values. Without
+// a loop and mask functions made of early returns), and const integer globals count as their values. Without
 // it (or for calls it cannot follow) a pointer passed to a call cannot be sized.
 std::vector<BufferUse> analyzeBufferExtents(const ast::Function &fn,
                                             const std::set<const ast::Stmt *> *regions = nullptr,

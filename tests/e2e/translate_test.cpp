@@ -46,6 +46,26 @@ TEST_F(Translate, KernelOnlyCudaToCIsVerifiedAndSaysHowToRunIt) {
   EXPECT_EQ(gcc.exitCode, 0) << gcc.err << xpile::test::readFile(out);
 }
 
+// A 2-D kernel given without --launch: the launch is read from its index arithmetic (16x16 block from
+// the shared tiles; x covers N = 64 columns, 4 blocks; y covers M = 128 rows, 8 blocks), said in a
+// note, and the C output (loop recovery takes the launch as arguments) is verified with it.
+TEST_F(Translate, TwoDimensionalKernelWithoutLaunchInfersItAndVerifies) {
+  std::string out = dir_ + "/matmul.c", report = dir_ + "/r.json";
+  auto r = xpile("translate " + kKernels + "tiled_matmul.cu --to c -o " + shellQuote(out) + " --report " +
+                 shellQuote(report) +
+                 " --kernel matmul --arg f32[4096]:rand --arg f32[2048]:rand:2 --arg f32[8192]:zeros"
+                 " --arg i32:128 --arg i32:64 --arg i32:32");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.err.find("note: launch configuration inferred from the kernel's index arithmetic: block 16x16 (from the "
+                       "__shared__ tile 'As'), grid 4x8 (x covers N=64 from the guard 'col < N', y covers M=128 from "
+                       "'row < M'); give --launch to set it"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("note: verified (kernel matmul"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(xpile::test::readFile(report));
+  EXPECT_TRUE(j["verified"].get<bool>()) << j.dump(2);
+}
+
 // A corpus file verifies by default on its manifest's smallest shape; the trace has every pass.
 TEST_F(Translate, CorpusCudaToHipDefaultsToTheManifestAndTraces) {
   std::string out = dir_ + "/relu.hip", report = dir_ + "/r.json", trace = dir_ + "/trace";

@@ -150,6 +150,28 @@ void pool(const float *in, float *out, int P, int C) {
   EXPECT_EQ(count(e["out"]), "(C * P)");
 }
 
+// A mask helper written as early returns (the corpus' pooling kernels) bounds the lanes as the
+// one-expression form does: channels c0 + 16 v under masks of C - c0 - 16 v lanes end at C.
+TEST(IntrinsicFootprint, MaskHelpersWithEarlyReturns) {
+  auto e = extents(R"(#include <immintrin.h>
+static inline __mmask16 lane_mask(int remaining) {
+  if (remaining >= 16) return (__mmask16)0xFFFF;
+  if (remaining <= 0) return (__mmask16)0;
+  return (__mmask16)((1u << remaining) - 1u);
+}
+void copy(const float *in, float *out, int P, int C) {
+  for (int p = 0; p < P; ++p)
+    for (int c0 = 0; c0 < C; c0 += 64)
+      for (int v = 0; v < 4; ++v) {
+        const __mmask16 m = lane_mask(C - c0 - v * 16);
+        _mm512_mask_storeu_ps(out + (long)p * C + c0 + v * 16, m, _mm512_maskz_loadu_ps(m, in + (long)p * C + c0 + v * 16));
+      }
+})",
+                   "copy");
+  EXPECT_EQ(count(e["in"]), "(C * P)");
+  EXPECT_EQ(count(e["out"]), "(C * P)");
+}
+
 // Gathers address memory through an index vector: not sized, and said so.
 TEST(IntrinsicFootprint, GathersAreRefused) {
   auto e = extents(R"(#include <immintrin.h>

@@ -38,6 +38,8 @@ struct Job {
   // Results.
   bool translated = false, compiled = false, compileSkipped = false;
   std::string route, error, compileError;
+  // `checks` is planned before translating (every shape verified of every entry), so an output
+  // that is not produced counts as failing each of them.
   unsigned checks = 0, passedChecks = 0;
   std::vector<std::string> failures;
   double translateSeconds = 0;
@@ -111,6 +113,9 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
         Job job;
         job.op = &op;
         job.dir = d;
+        for (const CorpusEntry &entry : op.entries)
+          job.checks += options.shapesPerEntry ? std::min<unsigned>(entry.shapes.size(), options.shapesPerEntry)
+                                               : static_cast<unsigned>(entry.shapes.size());
         jobs.push_back(job);
       }
   }
@@ -137,11 +142,17 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
   auto runJob = [&](size_t index) {
     Job &job = jobs[index];
     const ast::Module *source = module(job.op->files.at(job.dir.from));
+    ast::Dialect target = *ast::dialectFromName(job.dir.to);
+    // Whether the target's compiler can be run at all (decided before translating, so an output
+    // that is not produced counts as not compiling).
+    auto compilerMissing = [&](bool isCxx) {
+      return options.compile && !compilerAvailable(compilerCommand(target, isCxx, "", "")[0]);
+    };
+    job.compileSkipped = compilerMissing(source ? source->isCxx : false);
     if (!source) {
       job.error = "the source does not parse";
       return;
     }
-    ast::Dialect target = *ast::dialectFromName(job.dir.to);
     auto start = std::chrono::steady_clock::now();
     passes::PipelineOptions pipelineOptions;  // outputs are verified below, on every shape
     passes::TranslationPlan plan = passes::planTranslation(source->dialect, target, passes::Route::Direct);
@@ -176,11 +187,10 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
       llvm::sys::fs::create_directories(options.keepDir);
       std::ofstream(options.keepDir + "/" + stem + ast::sourceExtension(target, result.module.isCxx)) << printed.code;
     }
+    job.compileSkipped = compilerMissing(result.module.isCxx);
     if (options.compile) {
       std::vector<std::string> argv = compilerCommand(target, result.module.isCxx, file, dir + "/out.o");
-      if (!compilerAvailable(argv[0])) {
-        job.compileSkipped = true;
-      } else {
+      if (!job.compileSkipped) {
         exec::RunLimits limits;
         limits.timeoutSeconds = 600;
         limits.memoryBytes = 0;
@@ -204,7 +214,6 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
                        [](const auto &a, const auto &b) { return a.first < b.first; });
       if (options.shapesPerEntry && shapes.size() > options.shapesPerEntry) shapes.resize(options.shapesPerEntry);
       for (const auto &[size, shape] : shapes) {
-        ++job.checks;
         std::string error;
         auto args = corpusArguments(entry, *shape, error);
         exec::Verdict v;
@@ -249,7 +258,9 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
   for (auto &t : threads) t.join();
   if (progress) llvm::errs() << "\r\x1b[2K";
 
-  // Per direction: translated, compiled (of translated), verified checks (of all checks).
+  // Per direction, over every operator and every entry of it, an operator that does not translate
+  // counting as not compiled and as failing all its checks: translated (of operators), compiled (of
+  // operators whose target compiler could run), verified checks (of all checks).
   struct Row {
     unsigned operators = 0, translated = 0, compiled = 0, compileChecked = 0, checks = 0, passed = 0;
     std::vector<double> seconds;
@@ -261,10 +272,10 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
     if (job.translated) {
       ++r.translated;
       r.seconds.push_back(job.translateSeconds);
-      if (!job.compileSkipped && options.compile) {
-        ++r.compileChecked;
-        r.compiled += job.compiled;
-      }
+    }
+    if (!job.compileSkipped && options.compile) {
+      ++r.compileChecked;
+      r.compiled += job.compiled;
     }
     r.checks += job.checks;
     r.passed += job.passedChecks;
@@ -309,6 +320,9 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
                    << pad(std::to_string(r.passed) + "/" + std::to_string(r.checks), 12) << times << "\n";
     allGood = allGood && r.translated == r.operators && r.compiled == r.compileChecked && r.passed == r.checks;
   }
+  if (!options.json)
+    llvm::outs() << "\ncompiles: of all operators (not translated = not compiled); computes and checks: of every "
+                    "entry's shapes of all operators (not translated = failed)\n";
   return allGood ? 0 : 1;
 }
 

@@ -1,7 +1,9 @@
 // `xpile corpus --translate`: every corpus operator translated in each of the twelve directions
 // among cuda, hip, vnni and c; each output compiled with the target's real compiler (nvcc, hipcc,
 // g++, gcc) and verified against its source on the manifest's shapes. Prints the table
-// direction x compile % x computation %.
+// direction x compile % x computation % x checks, every one counted over all operators and all
+// their entries: an operator that does not translate counts as not compiling and as failing every
+// check of every entry (the --json counts, "compile_checked" and "checks", are the same totals).
 #pragma once
 
 #include "tools/xpile/corpus_manifest.h"

@@ -50,7 +50,7 @@ static cl::opt<bool> verifyFinalOnly("verify-final-only",
                                      cl::cat(translateCategory), cl::sub(translateCommand()));
 static cl::opt<std::string> launchFlag("launch",
                                        cl::desc("The source kernel's launch: grid=X,Y,Z;block=X,Y,Z[;shared=BYTES] "
-                                                "(inferred from __launch_bounds__ when absent)"),
+                                                "(inferred from the kernel's index arithmetic when absent)"),
                                        cl::value_desc("config"), cl::cat(translateCategory),
                                        cl::sub(translateCommand()));
 static cl::opt<std::string> routeFlag("route",

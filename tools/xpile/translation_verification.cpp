@@ -1,6 +1,7 @@
 #include "tools/xpile/translation_verification.h"
 
 #include "tools/xpile/corpus_manifest.h"
+#include "tools/xpile/launch_inference.h"
 #include "tools/xpile/run_options.h"
 
 #include <llvm/Support/FileSystem.h>
@@ -88,23 +89,6 @@ std::optional<exec::RunRequest> corpusRequest(const std::string &inputPath, exec
   return std::nullopt;
 }
 
-// A kernel given without a launch: the block from __launch_bounds__ (else 256), the grid covering the
-// largest buffer with one thread per element. A guess, so it is said out loud.
-exec::LaunchSpec inferLaunch(const ast::Function &kernel, const exec::RunRequest &r, std::string &note) {
-  exec::LaunchSpec l;
-  unsigned block = kernel.launchBounds ? static_cast<unsigned>(kernel.launchBounds->maxThreadsPerBlock) : 256;
-  uint64_t elements = 1;
-  for (const auto &a : r.args)
-    if (a.kind == exec::ArgSpec::Kind::Buffer) elements = std::max<uint64_t>(elements, a.count);
-  l.block[0] = block;
-  l.grid[0] = static_cast<unsigned>((elements + block - 1) / block);
-  l.hasGrid = l.hasBlock = true;
-  note = "launch configuration inferred: block " + std::to_string(block) +
-         (kernel.launchBounds ? " (from __launch_bounds__)" : " (default)") + ", grid " + std::to_string(l.grid[0]) +
-         " (one thread per element of the largest buffer); give --launch to set it";
-  return l;
-}
-
 }  // namespace
 
 bool parseLaunchText(const std::string &text, exec::LaunchSpec &launch, std::string &error) {
@@ -157,9 +141,10 @@ bool translationVerification(const ast::Module &input, const std::string &inputP
       return false;
     }
     if (!request.launch.hasGrid || !request.launch.hasBlock) {
-      exec::LaunchSpec inferred = inferLaunch(*kernel, request, out.inferredLaunchNote);
-      if (!request.launch.hasBlock) std::copy(inferred.block, inferred.block + 3, request.launch.block);
-      if (!request.launch.hasGrid) std::copy(inferred.grid, inferred.grid + 3, request.launch.grid);
+      InferredLaunch inferred = inferLaunch(input, *kernel, request.args, request.launch);
+      out.inferredLaunchNote = inferred.note;
+      if (!request.launch.hasBlock) std::copy(inferred.launch.block, inferred.launch.block + 3, request.launch.block);
+      if (!request.launch.hasGrid) std::copy(inferred.launch.grid, inferred.launch.grid + 3, request.launch.grid);
       request.launch.hasGrid = request.launch.hasBlock = true;
     }
     out.launch = request.launch;
