@@ -889,9 +889,13 @@ std::string CFamilyPrinter::kernelInfo(const Function &kernel) {
   std::vector<std::string> args = kernel.templateInstance ? kernel.templateInstance->arguments : std::vector<std::string>{};
   std::string name = withTemplateArgs(kernel.name, args);
   const LaunchBounds bounds = kernel.launchBounds.value_or(LaunchBounds{});
+  // Per-thread arrays as a number: their element types may be local to the kernel.
+  int64_t localBytes = 0;
+  for (const auto &t : r.local) localBytes += t ? bufferBytes(*t) : 0;
   return "static const xpile::rt::KernelInfo " + kernelInfoName(kernel.name, args) + " = {\"" + name + "\", " +
          std::to_string(bounds.maxThreadsPerBlock) + ", " + std::to_string(bounds.minBlocksPerMultiprocessor) + ", " +
-         bytes(r.shared) + ", " + bytes(r.nram) + ", " + bytes(r.wram) + ", " + bytes(r.sram) + "};";
+         bytes(r.shared) + ", " + bytes(r.nram) + ", " + bytes(r.wram) + ", " + bytes(r.sram) + ", " +
+         std::to_string(localBytes) + "};";
 }
 
 void CFamilyPrinter::printGlobal(const GlobalVar &g) {

@@ -34,7 +34,11 @@ public:
 
 protected:
   void visitAlloc(const ast::Alloc &n) override {
-    if (!n.isExtern) add(n.space, n.type);  // dynamic shared memory is sized by the launch
+    if (n.space == ast::MemSpace::Local || n.space == ast::MemSpace::Default) {
+      if (!n.isStatic) out.local.push_back(n.type);
+    } else if (!n.isExtern) {
+      add(n.space, n.type);  // dynamic shared memory is sized by the launch
+    }
     ast::IRVisitor::visitAlloc(n);
   }
   void visitVar(const ast::Var &n) override { names.insert(n.name); }
@@ -51,6 +55,16 @@ private:
 };
 
 }  // namespace
+
+int64_t bufferBytes(const ast::Type &type) {
+  switch (type.kind) {
+  case ast::Type::Kind::Scalar: return ast::scalarTypeBytes(type.scalar);
+  case ast::Type::Kind::Vector: return int64_t(ast::scalarTypeBytes(type.scalar)) * type.lanes;
+  case ast::Type::Kind::Array: return type.extent && type.element ? *type.extent * bufferBytes(*type.element) : 0;
+  case ast::Type::Kind::Pointer: return 8;
+  default: return 0;
+  }
+}
 
 KernelResources kernelResources(const ast::Module &m, const ast::Function &kernel) {
   ResourceCollector collector(m);

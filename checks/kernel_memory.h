@@ -15,7 +15,4 @@ struct KernelMemory {
 
 KernelMemory kernelMemory(const ast::Module &module, const ast::Function &kernel);
 
-// Size in bytes of a buffer of the shared AST (arrays of scalars, vectors, pointers).
-int64_t bufferBytes(const ast::Type &type);
-
 }  // namespace xpile::checks

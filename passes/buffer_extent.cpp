@@ -369,6 +369,14 @@ private:
         if (it == ctx.defs.end()) return self;
         return a.substitute(it->second, ctx, depth + 1);
       }
+      // An element of a local array filled with one value per index (recordArrayFill).
+      ExprPtr visitLoad(const Load &n, const ExprPtr &self) override {
+        auto *arr = n.base->as<Var>();
+        auto d = arr && depth <= 32 ? ctx.arrayDefs.find(arr->name) : ctx.arrayDefs.end();
+        if (d == ctx.arrayDefs.end()) return IRMutator::visitLoad(n, self);
+        ExprPtr index = mutate(n.index);
+        return a.substitute(substituteVars(d->second.second, {{d->second.first, index}}), ctx, depth + 1);
+      }
     } m(*this, ctx, depth);
     return m.mutate(e);
   }
@@ -415,6 +423,18 @@ private:
     if (intParams_.count(a)) return true;
     if (depth > 8) return false;
     if (a[0] == '#') {
+      // An unsigned value, or a quotient or remainder of non-negative operands (`t % block_x`).
+      if (auto e = atomExprs_.find(a); e != atomExprs_.end()) {
+        const ExprPtr &x = e->second;
+        if (x->type && x->type->kind == Type::Kind::Scalar &&
+            (x->type->scalar == ScalarType::U8 || x->type->scalar == ScalarType::U16 ||
+             x->type->scalar == ScalarType::U32 || x->type->scalar == ScalarType::U64))
+          return true;
+        auto *b = x->as<Binary>();
+        if (b && (b->op == BinaryOp::Div || b->op == BinaryOp::Mod) && b->lhs->type && b->lhs->type->isInteger() &&
+            polyNonNeg(toPoly(b->lhs), ranges, depth + 1) && polyNonNeg(toPoly(b->rhs), ranges, depth + 1))
+          return true;
+      }
       // An opaque term bounding a loop that runs (the access executes inside it) from at least a
       // non-negative start: `l < (L - S) / stride + 1` makes `(L - S) / stride` non-negative.
       for (auto &r : ranges)
@@ -906,18 +926,29 @@ private:
   }
 
   // `for (v = ...) { ... a[v] = value; ... }` over a local array written nowhere else: later reads
-  // `a[x]` (of masks, in practice) are `value` with v = x.
+  // `a[x]` (of masks; of loop recovery's per-thread copies of locals, `r[tid] = lane % 16`) are
+  // `value` with v = x. The value is taken with the body's own locals and earlier such arrays
+  // substituted, so it means the same wherever the array is read.
   void recordArrayFill(const For &f, Context &ctx) {
     std::vector<StmtPtr> body;
     if (auto *q = f.body ? f.body->as<Seq>() : nullptr) body = q->body;
     else body.push_back(f.body);
+    Context local = ctx;  // the body's locals, in order; v itself stays a variable
+    local.ranges.push_back({f.var, std::nullopt, std::nullopt});
+    std::set<std::string> bodyNames;
     for (auto &st : body) {
+      if (auto *d = st ? st->as<Decl>() : nullptr) {
+        bodyNames.insert(d->name);
+        if (d->init && d->type && d->type->isInteger() && !assigned_.count(d->name)) local.defs[d->name] = d->init;
+        continue;
+      }
       auto *a = st ? st->as<AssignStmt>() : nullptr;
       auto *l = a && !a->op ? a->target->as<Load>() : nullptr;
       auto *arr = l ? l->base->as<Var>() : nullptr;
       auto *idx = l ? l->index->as<Var>() : nullptr;
       if (!arr || !idx || idx->name != f.var || !ctx.localArrays.count(arr->name) || arrayWrites_[arr->name] != 1)
         continue;
+      ExprPtr value = substitute(a->value, local);
       bool stable = true;  // the value means the same wherever the array is read
       struct V : IRVisitor {
         std::set<std::string> names;
@@ -925,9 +956,10 @@ private:
         void visitVar(const Var &n) override { names.insert(n.name); }
         void visitLoad(const Load &n) override { loads = true; IRVisitor::visitLoad(n); }
       } v;
-      v.visit(a->value);
-      for (auto &n : v.names) stable &= n == f.var || !assigned_.count(n);
-      if (stable && !v.loads) ctx.arrayDefs[arr->name] = {f.var, a->value};
+      v.visit(value);
+      for (auto &n : v.names) stable &= n == f.var || (!assigned_.count(n) && !bodyNames.count(n));
+      if (stable && !v.loads) ctx.arrayDefs[arr->name] = {f.var, value};
+      local.arrayDefs = ctx.arrayDefs;
     }
   }
 

@@ -242,6 +242,7 @@ private:
 
   // ---- Expressions and statements ------------------------------------------------------------
   ExprPtr visitVar(const Var &node, const ExprPtr &self) override;
+  ExprPtr enumeratorConstant(const SourceLoc &loc, int64_t value, const std::string &spelling);
   ExprPtr visitCall(const Call &node, const ExprPtr &self) override;
   ExprPtr visitMember(const Member &node, const ExprPtr &self) override;
   ExprPtr visitUnary(const Unary &node, const ExprPtr &self) override;
@@ -543,6 +544,17 @@ std::optional<std::string> CLowerer::vectorStruct(ScalarType s, int lanes) {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
+// A use of an enumerator: an int literal with its value, printed as `spelling` when given.
+ExprPtr CLowerer::enumeratorConstant(const SourceLoc &loc, int64_t value, const std::string &spelling) {
+  auto lit = std::make_shared<IntLit>();
+  lit->loc = loc;
+  lit->value = value;
+  lit->spelling = spelling;
+  lit->type = Type::scalarOf(ScalarType::I32);
+  ++stats_["enumerators_as_constants"];
+  return lit;
+}
+
 ExprPtr CLowerer::visitVar(const Var &node, const ExprPtr &self) {
   if (node.name == "nullptr") {
     needStddef_ = true;
@@ -552,6 +564,9 @@ ExprPtr CLowerer::visitVar(const Var &node, const ExprPtr &self) {
     // A reference that became a pointer: its uses read through it.
     TypePtr t = node.type;
     return unary(UnaryOp::Deref, self, t, node.loc);
+  }
+  if (auto it = localEnums_.find(node.name); it != localEnums_.end() && locals_.count(node.name)) {
+    return enumeratorConstant(node.loc, it->second, node.name);
   }
   if (locals_.count(node.name)) return self;
   std::string name;
@@ -567,6 +582,11 @@ ExprPtr CLowerer::visitVar(const Var &node, const ExprPtr &self) {
     name = lastComponent(node.name);
   } else {
     return self;
+  }
+  if (auto it = enumValues_.find(name); it != enumValues_.end()) {
+    // A constant made an enumerator is an integer constant expression: analyses after this pass
+    // (buffer extents, dependences) see its value, printers its name.
+    return enumeratorConstant(node.loc, it->second, name);
   }
   if (name == node.name) return self;
   auto n = std::make_shared<Var>(node);

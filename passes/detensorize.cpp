@@ -18,6 +18,14 @@ namespace {
 // references and arrays. Returns the input pointer itself when nothing changes.
 TypePtr mapType(const TypePtr &t) {
   if (!t) return t;
+  // Masks spelled as <immintrin.h> does (`__mmask16`, as tensorize writes them): the unsigned
+  // integer of their width.
+  if (t->kind == Type::Kind::Scalar && t->name.rfind("__mmask", 0) == 0) {
+    auto out = std::make_shared<Type>(*t);
+    out->name = t->scalar == ScalarType::U8 ? "uint8_t" : t->scalar == ScalarType::U16 ? "uint16_t"
+                : t->scalar == ScalarType::U32 ? "uint32_t" : "uint64_t";
+    return out;
+  }
   if (t->kind == Type::Kind::Named) {
     int bits = vnni::x86VectorBits(t->name);
     if (!bits) return t;

@@ -1280,6 +1280,16 @@ bool lowerHostCode(Module &m, const HostLoweringOptions &o, PassContext &ctx) {
   };
   if (lower.usesMemset_) addInclude("string.h", "cstring");
   if (lower.usesTime_) addInclude("time.h", "ctime");
+  // The GPU runtime headers declared the math functions device code calls (fmaf, expf, ...).
+  struct MathCalls : IRVisitor {
+    bool found = false;
+    void visitCall(const Call &c) override {
+      found |= c.callKind == CallKind::Math;
+      IRVisitor::visitCall(c);
+    }
+  } math;
+  math.visit(out);
+  if (math.found) addInclude("math.h", "cmath");
   out.includes = std::move(includes);
   out.dialect = o.target;
 

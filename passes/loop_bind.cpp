@@ -1,11 +1,13 @@
 #include "passes/loop_bind.h"
 
+#include "ast/dump.h"
 #include "ast/visitor.h"
 #include "passes/bind_builders.h"
 #include "passes/buffer_extent.h"
 #include "passes/dependence_analysis.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -33,6 +35,21 @@ std::vector<StmtPtr> flatten(const StmtPtr &s) {
   return out;
 }
 
+// Constants printed by name (C lowering's enumerators: `K` for 128) printed by value instead: an
+// enumerator local to the host function is not in scope in a kernel outlined from it.
+StmtPtr valuesOfNamedConstants(const StmtPtr &s) {
+  struct M : IRMutator {
+    ExprPtr visitIntLit(const IntLit &n, const ExprPtr &self) override {
+      if (n.spelling.empty() || !(std::isalpha(static_cast<unsigned char>(n.spelling[0])) || n.spelling[0] == '_'))
+        return self;
+      auto lit = std::make_shared<IntLit>(n);
+      lit->spelling.clear();
+      return lit;
+    }
+  } m;
+  return m.mutate(s);
+}
+
 bool containsParallelFor(const StmtPtr &s) {
   struct V : IRVisitor {
     bool found = false;
@@ -55,6 +72,51 @@ std::set<std::string> varsIn(const ExprPtr &e) {
 }
 
 bool isPtr(const TypePtr &t) { return t && t->kind == Type::Kind::Pointer; }
+
+bool callsReturningPointers(const ExprPtr &e) {
+  struct V : IRVisitor {
+    bool found = false;
+    void visitCall(const Call &c) override {
+      found |= isPtr(c.type);
+      IRVisitor::visitCall(c);
+    }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
+// The bytes of a host allocation `(T *)malloc(n)`, `aligned_alloc(a, n)` or `calloc(k, n)`, when
+// they can be evaluated again without side effects; null otherwise.
+ExprPtr allocatedBytes(const ExprPtr &init) {
+  const Expr *e = init.get();
+  while (e && e->as<Cast>()) e = e->as<Cast>()->operand.get();
+  auto *c = e ? e->as<Call>() : nullptr;
+  if (!c || c->callKind == CallKind::User) return nullptr;
+  ExprPtr bytes;
+  if (c->callee == "malloc" && c->args.size() == 1) bytes = c->args[0];
+  else if (c->callee == "aligned_alloc" && c->args.size() == 2) bytes = c->args[1];
+  else if (c->callee == "calloc" && c->args.size() == 2) bytes = b::binary(BinaryOp::Mul, c->args[0], c->args[1]);
+  if (!bytes) return nullptr;
+  struct V : IRVisitor {
+    bool effects = false;
+    void visitCall(const Call &) override { effects = true; }
+    void visitAssignExpr(const AssignExpr &) override { effects = true; }
+    void visitUnary(const Unary &u) override {
+      effects |= u.op == UnaryOp::PreInc || u.op == UnaryOp::PreDec || u.op == UnaryOp::PostInc ||
+                 u.op == UnaryOp::PostDec;
+      IRVisitor::visitUnary(u);
+    }
+  } v;
+  v.visit(bytes);
+  return v.effects ? nullptr : bytes;
+}
+
+TypePtr unqualified(const TypePtr &t) {
+  if (!t || !t->isConst) return t;
+  auto u = std::make_shared<Type>(*t);
+  u->isConst = false;
+  return u;
+}
 
 // ---------------------------------------------------------------------------------------------
 // OpenMP
@@ -155,7 +217,29 @@ public:
     if (nests_.empty()) return fn_.body;
     std::set<const Stmt *> regions;
     for (auto &n : nests_) regions.insert(n.outer);
-    uses_ = analyzeBufferExtents(fn_, &regions, &module_);
+    std::vector<BufferUse> params;
+    for (auto &u : analyzeBufferExtents(fn_, &regions, &module_)) {
+      // A local buffer's twin has the allocation's size (the analysis reports pointers into it
+      // under their own names).
+      if (!localBufferOf(u.name).empty()) continue;
+      if (!u.isParam) {
+        ctx_.error(u.loc, "a kernel would use '" + u.name + "', which is not a parameter of '" + fn_.name + "'");
+        return nullptr;
+      }
+      if (!u.count) {
+        if (ExprPtr given = givenExtent(u.name)) {
+          u.count = given;
+          ctx_.note(u.loc, "'" + u.name + "' sized by the given extent " + dumpExpr(given) + " (" + u.error + ")");
+          ctx_.stats["given_extents"][fn_.name + ":" + u.name] = dumpExpr(given);
+        } else {
+          ctx_.error(u.loc, u.error + "; give its element count with --extent " + fn_.name + ":" + u.name + "=EXPR");
+          return nullptr;
+        }
+      }
+      if (!u.elementType) u.elementType = params_.at(u.name)->element;  // unsized accesses carry none
+      params.push_back(u);
+    }
+    uses_ = params;
     // Device buffers in the entry's parameter order, with the element type unqualified.
     auto rank = [&](const BufferUse &u) {
       for (size_t i = 0; i < fn_.params.size(); ++i)
@@ -163,22 +247,7 @@ public:
       return fn_.params.size();
     };
     std::stable_sort(uses_.begin(), uses_.end(), [&](auto &x, auto &y) { return rank(x) < rank(y); });
-    for (auto &u : uses_)
-      if (u.elementType && u.elementType->isConst) {
-        auto t = std::make_shared<Type>(*u.elementType);
-        t->isConst = false;
-        u.elementType = t;
-      }
-    for (auto &u : uses_) {
-      if (!u.isParam) {
-        ctx_.error(u.loc, "a kernel would use '" + u.name + "', which is not a parameter of '" + fn_.name + "'");
-        return nullptr;
-      }
-      if (!u.count) {
-        ctx_.error(u.loc, u.error);
-        return nullptr;
-      }
-    }
+    for (auto &u : uses_) u.elementType = unqualified(u.elementType);
     hostTouchesBuffers_ = hostUsesBuffers(fn_.body, regions);
     if (hasReturn(fn_.body)) {
       ctx_.error(fn_.loc, "'" + fn_.name + "' returns early; device buffers would not be released");
@@ -192,31 +261,33 @@ public:
     StmtPtr body = replace(fn_.body);
     std::vector<StmtPtr> pro, epi;
     for (auto &u : uses_) {
-      TypePtr elem = u.elementType;
-      // The size once, by name, as a GPU engineer writes it.
-      pro.push_back(b::decl(bytesName(u.name), sizeType(true),
-                            b::binary(BinaryOp::Mul, b::cast(sizeType(false), u.count), b::sizeOf(u.elementType),
-                                      sizeType(false)),
-                            fn_.loc));
-      pro.push_back(b::decl(devName(u.name), Type::pointerTo(elem), b::var("nullptr", nullptr), fn_.loc));
-      auto alloc = std::make_shared<HostAlloc>();
-      alloc->pointer = b::var(devName(u.name), Type::pointerTo(elem));
-      alloc->bytes = bytes(u);
-      pro.push_back(alloc);
+      auto twin = deviceTwin(u.name, u.elementType,
+                             b::binary(BinaryOp::Mul, b::cast(sizeType(false), u.count), b::sizeOf(u.elementType),
+                                       sizeType(false)));
+      pro.insert(pro.end(), twin.begin(), twin.end());
     }
     if (!hostTouchesBuffers_) {
       for (auto &u : uses_)
-        if (needsCopyIn(u)) pro.push_back(copy(u, CopyDirection::HostToDevice));
+        if (needsCopyIn(u)) pro.push_back(copy(u.name, CopyDirection::HostToDevice));
       for (auto &u : uses_)
-        if (u.written) epi.push_back(copy(u, CopyDirection::DeviceToHost));
+        if (u.written) epi.push_back(copy(u.name, CopyDirection::DeviceToHost));
     }
-    for (auto &u : uses_) {
-      auto f = std::make_shared<HostFree>();
-      f->pointer = b::var(devName(u.name), nullptr);
-      epi.push_back(f);
-    }
+    for (auto &u : uses_) epi.push_back(deviceFree(u.name));
+    // Local buffers' twins: allocated after the host buffer, freed before it (or at the end).
     std::vector<StmtPtr> all = pro;
-    for (auto &s : flatten(body)) all.push_back(s);
+    std::set<std::string> freed;
+    for (auto &s : flatten(body)) {
+      std::string name = freedLocalBuffer(*s);
+      if (!name.empty() && freed.insert(name).second) all.push_back(deviceFree(name));
+      all.push_back(s);
+      for (auto &[n, lb] : localBuffers_)
+        if (lb.used && lb.decl == s.get()) {
+          auto twin = deviceTwin(n, unqualified(localTypes_.at(n)->element), lb.bytes);
+          all.insert(all.end(), twin.begin(), twin.end());
+        }
+    }
+    for (auto &[n, lb] : localBuffers_)
+      if (lb.used && !freed.count(n)) epi.push_back(deviceFree(n));
     all.insert(all.end(), epi.begin(), epi.end());
     return b::seq(all, true, fn_.body->loc);
   }
@@ -229,17 +300,131 @@ private:
   const Function &fn_;
   const LoopBindOptions &o_;
   PassContext &ctx_;
+
+  // The user's element count for a buffer parameter of this entry, if given.
+  ExprPtr givenExtent(const std::string &param) const {
+    auto f = o_.givenExtents.find(fn_.name);
+    if (f == o_.givenExtents.end()) return nullptr;
+    auto p = f->second.find(param);
+    return p == f->second.end() ? nullptr : p->second;
+  }
   std::map<std::string, TypePtr> params_;
   std::map<std::string, TypePtr> localTypes_;
   std::map<std::string, ExprPtr> localDefs_;
   std::set<std::string> globals_;
   std::vector<Nest> nests_;
   std::map<const Stmt *, size_t> nestOf_;
-  std::vector<BufferUse> uses_;
+  std::vector<BufferUse> uses_;  // pointer parameters the kernels use
   bool hostTouchesBuffers_ = false;
   bool failed_ = false;
 
+  // A buffer the entry allocates itself at its top level (`float *t = (float *)malloc(bytes)`,
+  // `t` never assigned). Kernels may read it (never write: see writtenLocalBuffer) from a device
+  // twin of the same size, allocated after it, freed with it and copied in before each launch
+  // that uses it (the host may write it between launches).
+  struct LocalBuffer {
+    const Stmt *decl = nullptr;
+    ExprPtr bytes;
+    bool used = false;  // by some kernel
+  };
+  std::map<std::string, LocalBuffer> localBuffers_;
+  std::set<std::string> assigned_;  // locals assigned after their declaration (`=`, not `+=`)
+
   static std::string devName(const std::string &n) { return "d_" + n; }
+
+  // The local buffer a pointer variable points into, through definitions such as `p = t + off`
+  // (offsets by `+=` stay inside the buffer); "" for none.
+  std::string localBufferOf(const std::string &name, int depth = 0) {
+    if (localBuffers_.count(name)) return name;
+    auto d = localDefs_.find(name);
+    if (depth > 16 || d == localDefs_.end() || assigned_.count(name) || callsReturningPointers(d->second)) return "";
+    for (auto &v : varsIn(d->second)) {
+      auto t = localTypes_.find(v);
+      if (t == localTypes_.end() || !isPtr(t->second)) continue;
+      if (std::string lb = localBufferOf(v, depth + 1); !lb.empty()) return lb;
+    }
+    return "";
+  }
+
+  // A local buffer the nest may write, else "": one it names (or a non-const pointer into it)
+  // other than to read an element or to initialise a `const T *`. Loop recovery hoists a block's
+  // dynamic shared memory into one such buffer, reused by every block on the host: bound to GPU
+  // threads, iterations writing it would share it (a race the fiber executor would not show).
+  std::string writtenLocalBuffer(const For &f) {
+    struct V : IRVisitor {
+      GpuBinder &g;
+      std::map<std::string, int> mentions, reads;
+      std::set<const Expr *> stores;
+      int constInit = 0;  // inside the initialiser of a `const T *`: every mention reads
+      explicit V(GpuBinder &g) : g(g) {}
+      bool writable(const Var &v) {
+        auto t = g.localTypes_.find(v.name);
+        return t != g.localTypes_.end() && isPtr(t->second) && t->second->element && !t->second->element->isConst &&
+               !g.localBufferOf(v.name).empty();
+      }
+      void visitVar(const Var &v) override {
+        if (!writable(v)) return;
+        ++mentions[v.name];
+        if (constInit) ++reads[v.name];
+      }
+      void visitLoad(const Load &l) override {
+        auto *base = l.base->as<Var>();
+        if (base && !constInit && !stores.count(&l) && writable(*base)) ++reads[base->name];
+        IRVisitor::visitLoad(l);
+      }
+      void visitAssignStmt(const AssignStmt &a) override {
+        stores.insert(a.target.get());
+        IRVisitor::visitAssignStmt(a);
+      }
+      void visitAssignExpr(const AssignExpr &a) override {
+        stores.insert(a.target.get());
+        IRVisitor::visitAssignExpr(a);
+      }
+      void visitUnary(const Unary &u) override {
+        if (u.op == UnaryOp::PreInc || u.op == UnaryOp::PreDec || u.op == UnaryOp::PostInc || u.op == UnaryOp::PostDec)
+          stores.insert(u.operand.get());
+        IRVisitor::visitUnary(u);
+      }
+      void visitDecl(const Decl &d) override {
+        bool readOnly = isPtr(d.type) && d.type->element && d.type->element->isConst;
+        constInit += readOnly;
+        IRVisitor::visitDecl(d);
+        constInit -= readOnly;
+      }
+    } v(*this);
+    v.visit(std::make_shared<For>(f));
+    for (auto &[name, n] : v.mentions)
+      if (n > v.reads[name]) return localBufferOf(name);
+    return "";
+  }
+
+  // `free(t)` of a local buffer a kernel uses: its name, else "".
+  std::string freedLocalBuffer(const Stmt &s) const {
+    auto *e = s.as<Eval>();
+    auto *c = e ? e->value->as<Call>() : nullptr;
+    if (!c || c->callee != "free" || c->callKind == CallKind::User || c->args.size() != 1) return "";
+    const Expr *p = c->args[0].get();
+    while (p->as<Cast>()) p = p->as<Cast>()->operand.get();
+    auto *v = p->as<Var>();
+    auto lb = v ? localBuffers_.find(v->name) : localBuffers_.end();
+    return lb != localBuffers_.end() && lb->second.used ? v->name : "";
+  }
+
+  // `const size_t n_bytes = bytes; T *d_n = nullptr; cudaMalloc(&d_n, n_bytes);`: the size once,
+  // by name, as a GPU engineer writes it.
+  std::vector<StmtPtr> deviceTwin(const std::string &name, const TypePtr &elem, const ExprPtr &byteCount) const {
+    auto alloc = std::make_shared<HostAlloc>();
+    alloc->pointer = b::var(devName(name), Type::pointerTo(elem));
+    alloc->bytes = b::var(bytesName(name), Type::scalarOf(ScalarType::U64));
+    return {b::decl(bytesName(name), sizeType(true), byteCount, fn_.loc),
+            b::decl(devName(name), Type::pointerTo(elem), b::var("nullptr", nullptr), fn_.loc), alloc};
+  }
+
+  static StmtPtr deviceFree(const std::string &name) {
+    auto f = std::make_shared<HostFree>();
+    f->pointer = b::var(devName(name), nullptr);
+    return f;
+  }
 
   void collectLocals(const StmtPtr &s) {
     struct V : IRVisitor {
@@ -254,8 +439,30 @@ private:
         g.localTypes_[f.var] = f.varType ? f.varType : b::i32();
         IRVisitor::visitFor(f);
       }
+      void visitAssignStmt(const AssignStmt &a) override {
+        assign(a.target, a.op.has_value());
+        IRVisitor::visitAssignStmt(a);
+      }
+      void visitAssignExpr(const AssignExpr &a) override {
+        assign(a.target, a.op.has_value());
+        IRVisitor::visitAssignExpr(a);
+      }
+      void visitUnary(const Unary &u) override {
+        if (u.op == UnaryOp::PreInc || u.op == UnaryOp::PreDec || u.op == UnaryOp::PostInc || u.op == UnaryOp::PostDec)
+          assign(u.operand, true);
+        IRVisitor::visitUnary(u);
+      }
+      void assign(const ExprPtr &target, bool compound) {
+        if (auto *v = target->as<Var>()) (compound ? offset : g.assigned_).insert(v->name);
+      }
+      std::set<std::string> offset;  // `p += n`, `p++`
     } v(*this);
     v.visit(s);
+    for (auto &item : flatten(s)) {
+      auto *d = item->as<Decl>();
+      ExprPtr bytes = d && isPtr(d->type) && d->init ? allocatedBytes(d->init) : nullptr;
+      if (bytes && !assigned_.count(d->name) && !v.offset.count(d->name)) localBuffers_[d->name] = {item.get(), bytes};
+    }
   }
 
   bool parallel(const For &f) {
@@ -266,7 +473,8 @@ private:
   }
 
   // Whether a nest can run on the device: every free variable is a parameter or a host local
-  // (scalars by value, pointers derived from parameters), no host globals.
+  // (scalars by value, local buffers, pointers derived from parameters and local buffers), no
+  // host globals.
   bool outlinable(const For &f) {
     std::set<std::string> used, declared;
     struct V : IRVisitor {
@@ -286,22 +494,30 @@ private:
       }
       auto t = localTypes_.find(n);
       if (t == localTypes_.end()) continue;  // an enumerator or function name
-      if (isPtr(t->second)) {
+      if (isPtr(t->second) && !localBuffers_.count(n)) {
         auto d = localDefs_.find(n);
-        if (d == localDefs_.end() || !derivedFromParams(d->second)) {
+        if (d == localDefs_.end() || !derivedFromBuffers(d->second)) {
           ctx_.note(f.loc, "loop over '" + f.var + "' stays on the host: it uses the host pointer '" + n + "'");
           return false;
         }
       }
     }
+    if (std::string lb = writtenLocalBuffer(f); !lb.empty()) {
+      ctx_.note(f.loc, "loop over '" + f.var + "' stays on the host: it writes '" + lb + "', which '" + fn_.name +
+                           "' allocates (its iterations may share it as scratch)");
+      return false;
+    }
     return true;
   }
 
-  bool derivedFromParams(const ExprPtr &e) {
+  // Whether a pointer definition offsets a parameter or a local buffer (not the pointer a call
+  // returns, such as an allocation's).
+  bool derivedFromBuffers(const ExprPtr &e) {
+    if (callsReturningPointers(e)) return false;
     for (auto &v : varsIn(e)) {
-      if (params_.count(v)) continue;
+      if (params_.count(v) || localBuffers_.count(v)) continue;
       auto t = localTypes_.find(v);
-      if (t == localTypes_.end() || isPtr(t->second)) return false;  // pointer locals: not chased
+      if (t == localTypes_.end() || isPtr(t->second)) return false;  // other pointer locals: not chased
     }
     return true;
   }
@@ -391,7 +607,6 @@ private:
     t->name = "size_t";
     return t;
   }
-  ExprPtr bytes(const BufferUse &u) const { return b::var(bytesName(u.name), Type::scalarOf(ScalarType::U64)); }
   std::string bytesName(const std::string &n) const {
     std::string name = n + "_bytes";
     while (params_.count(name) || localTypes_.count(name)) name += "_";
@@ -404,13 +619,16 @@ private:
     return u.read || !u.denselyWritten;
   }
 
-  StmtPtr copy(const BufferUse &u, CopyDirection dir) const {
+  // A whole-buffer copy between a parameter or local buffer and its device twin.
+  StmtPtr copy(const std::string &name, CopyDirection dir) const {
     auto c = std::make_shared<HostCopy>();
     c->direction = dir;
-    ExprPtr host = b::var(u.name, params_.at(u.name)), dev = b::var(devName(u.name), nullptr);
+    auto p = params_.find(name);
+    ExprPtr host = b::var(name, p != params_.end() ? p->second : localTypes_.at(name));
+    ExprPtr dev = b::var(devName(name), nullptr);
     c->dst = dir == CopyDirection::HostToDevice ? dev : host;
     c->src = dir == CopyDirection::HostToDevice ? host : dev;
-    c->bytes = bytes(u);
+    c->bytes = b::var(bytesName(name), Type::scalarOf(ScalarType::U64));
     return c;
   }
 
@@ -482,13 +700,19 @@ private:
     for (auto &p : fn_.params)
       if (used.count(p.name) && !declared.count(p.name))
         args.push_back({p, isPtr(p.type) ? b::var(devName(p.name), nullptr) : b::var(p.name, p.type)});
+    std::set<std::string> localBufs;  // the local buffers the kernel uses
     for (auto &name : used) {
       if (declared.count(name) || params_.count(name) || !localTypes_.count(name)) continue;
       TypePtr t = localTypes_.at(name);
       ExprPtr host = b::var(name, t);
-      if (isPtr(t)) host = toDevice(localDefs_.at(name));
+      if (isPtr(t)) host = localBuffers_.count(name) ? b::var(devName(name), t) : toDevice(localDefs_.at(name));
       args.push_back({{name, t}, host});
     }
+    for (auto &name : used)
+      if (std::string lb = localBufferOf(name); !lb.empty()) {
+        localBuffers_.at(lb).used = true;
+        localBufs.insert(lb);
+      }
 
     // Kernel body: global indices of the bound loops, the guard, the band's declarations and the
     // unbound outer loops of the band around the innermost body.
@@ -540,7 +764,7 @@ private:
     k.kind = FunctionKind::Kernel;
     k.returnType = Type::scalarOf(ScalarType::Void);
     for (auto &a : args) k.params.push_back(a.param);
-    k.body = b::seq(body, true, outer.loc);
+    k.body = valuesOfNamedConstants(b::seq(body, true, outer.loc));
     k.loc = outer.loc;
 
     // The launch, on the host where the nest was.
@@ -574,18 +798,19 @@ private:
     }
     std::vector<StmtPtr> host;
     if (hostTouchesBuffers_)
-      for (auto &u : uses_) host.push_back(copy(u, CopyDirection::HostToDevice));
+      for (auto &u : uses_) host.push_back(copy(u.name, CopyDirection::HostToDevice));
+    for (auto &lb : localBufs) host.push_back(copy(lb, CopyDirection::HostToDevice));  // read only
     host.push_back(nonEmpty ? b::ifThen(nonEmpty, launch, outer.loc) : StmtPtr(launch));
     if (hostTouchesBuffers_)
       for (auto &u : uses_)
-        if (u.written) host.push_back(copy(u, CopyDirection::DeviceToHost));
+        if (u.written) host.push_back(copy(u.name, CopyDirection::DeviceToHost));
     launches_[&outer] = b::seq(host, false, outer.loc);
     return k;
   }
 
   std::map<const Stmt *, StmtPtr> launches_;
 
-  // A host pointer expression over parameters, re-expressed over the device copies.
+  // A host pointer expression over parameters and local buffers, re-expressed over the device copies.
   ExprPtr toDevice(const ExprPtr &e) {
     struct M : IRMutator {
       GpuBinder &g;
@@ -593,6 +818,7 @@ private:
       ExprPtr visitVar(const Var &v, const ExprPtr &self) override {
         auto p = g.params_.find(v.name);
         if (p != g.params_.end() && isPtr(p->second)) return b::var(devName(v.name), p->second, v.loc);
+        if (g.localBuffers_.count(v.name)) return b::var(devName(v.name), g.localTypes_.at(v.name), v.loc);
         return self;
       }
     } m(*this);

@@ -21,6 +21,9 @@
 
 #include "passes/pass.h"
 
+#include <map>
+#include <string>
+
 namespace xpile::passes {
 
 struct LoopBindOptions {
@@ -32,6 +35,11 @@ struct LoopBindOptions {
   int maxBoundLoops = 2;
   // VNNI: the OpenMP schedule clause ("static", "dynamic", "guided"; empty for none).
   std::string ompSchedule = "static";
+  // Element counts the user gives for buffer parameters (function -> parameter -> count over the
+  // function's scalar parameters), used where the analysis cannot size a buffer (data-dependent or
+  // gathered indices): the OpenMP `map(to: x[0:n])` contract. The executors' bounds checks catch a
+  // count that is too small when the translation is verified.
+  std::map<std::string, std::map<std::string, ast::ExprPtr>> givenExtents;
 };
 
 // Returns false (with errors in ctx) when the module is not plain C, the target is not CUDA, HIP or

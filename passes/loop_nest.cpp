@@ -423,6 +423,10 @@ StmtPtr simplify(const StmtPtr &s) {
   Simplifier simp;
   return simp.mutate(s);
 }
+ExprPtr simplify(const ExprPtr &e) {
+  Simplifier simp;
+  return simp.mutate(e);
+}
 
 ExprPtr substitute(const ExprPtr &e, const std::map<std::string, ExprPtr> &map) {
   Substituter s(map);

@@ -69,6 +69,7 @@ ast::ExprPtr substitute(const ast::ExprPtr &e, const std::map<std::string, ast::
 ast::StmtPtr substitute(const ast::StmtPtr &s, const std::map<std::string, ast::ExprPtr> &map);
 // Folds `x + 0`, `0 + x`, `x * 1`, constant arithmetic, ... left behind by substitution.
 ast::StmtPtr simplify(const ast::StmtPtr &s);
+ast::ExprPtr simplify(const ast::ExprPtr &e);
 // Rewrites every access `buffer[...]` with `fn(indices)` (the new expression for the access).
 ast::StmtPtr rewriteAccesses(const ast::StmtPtr &s, const std::string &buffer,
                              const std::function<ast::ExprPtr(const std::vector<ast::ExprPtr> &)> &fn);

@@ -2469,7 +2469,7 @@ protected:
 
 class OpenMPRecovery : public IRMutator {
 public:
-  int loops = 0, pragmas = 0;
+  int loops = 0, pragmas = 0, queries = 0;
 
 protected:
   StmtPtr visitFor(const For &node, const StmtPtr &self) override {
@@ -2477,11 +2477,36 @@ protected:
     if (node.forKind != ForKind::Parallel || node.boundAxis) return r;
     auto n = std::make_shared<For>(*r->as<For>());
     n->forKind = ForKind::Serial;
-    // A reduction combines iterations: they are not independent.
-    n->independent = node.parallelClauses.find("reduction") == std::string::npos;
+    // A reduction combines iterations: they are not independent. Neither are iterations that
+    // pick thread-private storage by omp_get_thread_num(): sequentially they all share thread 0's.
+    n->independent = node.parallelClauses.find("reduction") == std::string::npos && !callsThreadNum(node.body);
     n->parallelClauses.clear();
     ++loops;
     return n;
+  }
+  // The OpenMP queries a sequential program answers for its one thread.
+  ExprPtr visitCall(const Call &node, const ExprPtr &self) override {
+    static const std::map<std::string, int> sequential = {
+        {"omp_get_thread_num", 0}, {"omp_get_num_threads", 1}, {"omp_get_max_threads", 1}, {"omp_in_parallel", 0}};
+    auto it = sequential.find(node.callee);
+    if (it == sequential.end() || !node.args.empty()) return IRMutator::visitCall(node, self);
+    ++queries;
+    auto lit = std::make_shared<IntLit>();
+    lit->loc = node.loc;
+    lit->value = it->second;
+    lit->type = node.type;
+    return lit;
+  }
+  static bool callsThreadNum(const StmtPtr &s) {
+    struct Finder : IRVisitor {
+      bool found = false;
+      void visitCall(const Call &c) override {
+        found |= c.callee == "omp_get_thread_num";
+        IRVisitor::visitCall(c);
+      }
+    } f;
+    f.visit(s);
+    return f.found;
   }
   StmtPtr visitVerbatimStmt(const VerbatimStmt &node, const StmtPtr &self) override {
     std::string t = node.text;
@@ -2577,6 +2602,7 @@ bool recoverLoops(ast::Module &module, const LoopRecoveryOptions &o, PassContext
   ctx.stats["kernels_with_atomics"] = atomicsKernels;
   ctx.stats["omp_loops_serialized"] = omp.loops;
   ctx.stats["omp_pragmas_dropped"] = omp.pragmas;
+  ctx.stats["omp_queries_answered"] = omp.queries;
   module = std::move(m);
   return true;
 }

@@ -1,9 +1,14 @@
-// Tensorize: f32 element-wise innermost loops -> masked AVX-512 loops (see tensorize.h).
+// Tensorize: f32 element-wise innermost loops -> masked AVX-512 loops (see tensorize.h); the int8
+// dot-product rewrites are in tensorize_dpbusd.cpp.
 #include "passes/tensorize.h"
+
+#include "passes/loop_nest.h"
+#include "passes/tensorize_internal.h"
 
 #include "ast/visitor.h"
 #include "backends/vnni/intrinsic_catalogue.h"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -11,66 +16,109 @@ namespace xpile::passes {
 
 using namespace ast;
 
-namespace {
+// ---------------------------------------------------------------------------------------------
+// Builders and expression queries shared with tensorize_dpbusd.cpp (tensorize_internal.h).
 
-TypePtr vecType() { return Type::named("__m512"); }
-TypePtr maskType() {
-  auto t = std::make_shared<Type>(*Type::scalarOf(ScalarType::U16, true));
-  t->name = "__mmask16";
-  return t;
-}
+namespace tensorize_detail {
 
-bool isF32(const TypePtr &t) { return t && t->kind == Type::Kind::Scalar && t->scalar == ScalarType::F32; }
-bool isF32Pointer(const TypePtr &t) {
-  return t && t->kind == Type::Kind::Pointer && t->element && isF32(t->element);
-}
-
-ExprPtr makeVar(const std::string &n, TypePtr t) {
+ExprPtr makeVar(const std::string &name, TypePtr type) {
   auto v = std::make_shared<Var>();
-  v->name = n;
-  v->type = std::move(t);
+  v->name = name;
+  v->type = std::move(type);
   return v;
 }
-ExprPtr makeInt(int64_t value, const std::string &spelling = "") {
+ExprPtr makeInt(int64_t value, const std::string &spelling) {
   auto l = std::make_shared<IntLit>();
   l->value = value;
   l->spelling = spelling;
   l->type = Type::scalarOf(ScalarType::I32);
   return l;
 }
-ExprPtr makeBin(BinaryOp op, ExprPtr a, ExprPtr b, TypePtr t = nullptr) {
+ExprPtr makeBin(BinaryOp op, ExprPtr a, ExprPtr b, TypePtr type) {
   auto n = std::make_shared<Binary>();
   n->op = op;
   n->lhs = std::move(a);
   n->rhs = std::move(b);
-  n->type = std::move(t);
+  n->type = std::move(type);
   return n;
 }
+ExprPtr makeCast(TypePtr type, ExprPtr operand) {
+  auto c = std::make_shared<Cast>();
+  c->type = std::move(type);
+  c->operand = std::move(operand);
+  return c;
+}
+StmtPtr makeDecl(const std::string &name, TypePtr type, ExprPtr init) {
+  auto d = std::make_shared<Decl>();
+  d->name = name;
+  d->type = std::move(type);
+  d->init = std::move(init);
+  return d;
+}
+StmtPtr makeEval(ExprPtr value) {
+  auto e = std::make_shared<Eval>();
+  e->value = std::move(value);
+  return e;
+}
+StmtPtr makeSeq(std::vector<StmtPtr> body) {
+  auto s = std::make_shared<Seq>();
+  s->body = std::move(body);
+  return s;
+}
+
+TypePtr maskType(int lanes) {
+  ScalarType s = lanes <= 8 ? ScalarType::U8 : lanes <= 16 ? ScalarType::U16 : lanes <= 32 ? ScalarType::U32 : ScalarType::U64;
+  auto t = std::make_shared<Type>(*Type::scalarOf(s, true));
+  t->name = "__mmask" + std::to_string(lanes);
+  return t;
+}
+
 ExprPtr intrinsic(const std::string &name, std::vector<ExprPtr> args) {
+  using backends::vnni::Operand;
   const backends::vnni::Intrinsic *in = backends::vnni::findIntrinsic(name);
   auto c = std::make_shared<Call>();
   c->callee = name;
   c->args = std::move(args);
   c->callKind = CallKind::Intrinsic;
-  c->type = in && in->result == backends::vnni::Operand::None ? Type::scalarOf(ScalarType::Void) : vecType();
+  Operand r = in ? in->result : Operand::V512;
+  bool f32 = in && in->element == "f32";
+  switch (r) {
+  case Operand::None: c->type = Type::scalarOf(ScalarType::Void); break;
+  case Operand::V128: c->type = Type::named(f32 ? "__m128" : "__m128i"); break;
+  case Operand::V256: c->type = Type::named(f32 ? "__m256" : "__m256i"); break;
+  case Operand::V512: c->type = Type::named(f32 ? "__m512" : "__m512i"); break;
+  case Operand::Mask8: c->type = maskType(8); break;
+  case Operand::Mask16: c->type = maskType(16); break;
+  case Operand::Mask32: c->type = maskType(32); break;
+  case Operand::Mask64: c->type = maskType(64); break;
+  case Operand::F32: c->type = Type::scalarOf(ScalarType::F32); break;
+  case Operand::I64: c->type = Type::scalarOf(ScalarType::I64); break;
+  default: c->type = Type::scalarOf(ScalarType::I32); break;
+  }
   return c;
 }
 
-// Structural equality of the small expressions the patterns compare (`a > b ? a : b`).
-bool same(const ExprPtr &a, const ExprPtr &b) {
-  if (!a || !b) return a == b;
-  if (a->kind != b->kind) return false;
-  switch (a->kind) {
-  case ExprKind::Var: return a->as<Var>()->name == b->as<Var>()->name;
-  case ExprKind::IntLit: return a->as<IntLit>()->value == b->as<IntLit>()->value;
-  case ExprKind::FloatLit: return a->as<FloatLit>()->value == b->as<FloatLit>()->value;
-  case ExprKind::Load: return same(a->as<Load>()->base, b->as<Load>()->base) && same(a->as<Load>()->index, b->as<Load>()->index);
-  case ExprKind::Binary:
-    return a->as<Binary>()->op == b->as<Binary>()->op && same(a->as<Binary>()->lhs, b->as<Binary>()->lhs) &&
-           same(a->as<Binary>()->rhs, b->as<Binary>()->rhs);
-  case ExprKind::Cast: return *a->type == *b->type && same(a->as<Cast>()->operand, b->as<Cast>()->operand);
-  default: return false;
-  }
+ExprPtr tailMask(const ExprPtr &end, const std::string &i, const TypePtr &iType, int cap, int lanes) {
+  ExprPtr left = makeBin(BinaryOp::Sub, end, makeVar(i, iType), iType);
+  bool wide = lanes > 32;
+  static const char *hex = "0123456789ABCDEF";
+  std::string all = "0x" + std::string(static_cast<size_t>(cap / 4), 'F');
+  if (cap % 4) all.insert(2, 1, hex[(1 << (cap % 4)) - 1]);
+  auto allOnes = std::make_shared<IntLit>();
+  allOnes->value = cap >= 64 ? -1 : static_cast<int64_t>((1ull << cap) - 1);
+  allOnes->spelling = all + (wide ? "ull" : "");
+  allOnes->type = Type::scalarOf(wide ? ScalarType::U64 : ScalarType::I32);
+  auto one = std::make_shared<IntLit>();
+  one->value = 1;
+  one->spelling = wide ? "1ull" : "1u";
+  one->type = Type::scalarOf(wide ? ScalarType::U64 : ScalarType::U32);
+  auto sel = std::make_shared<Select>();
+  sel->cond = makeBin(BinaryOp::GE, left, makeInt(cap));
+  sel->thenValue = allOnes;
+  sel->elseValue = makeBin(BinaryOp::Sub, makeBin(BinaryOp::Shl, one, left), one);
+  auto castType = std::make_shared<Type>(*maskType(lanes));
+  castType->isConst = false;
+  return makeCast(castType, sel);
 }
 
 bool mentions(const ExprPtr &e, const std::string &name) {
@@ -82,6 +130,32 @@ bool mentions(const ExprPtr &e, const std::string &name) {
   f.name = name;
   f.visit(e);
   return f.found;
+}
+
+std::string typeName(const TypePtr &t) { return t ? describe(*t) : "an unknown type"; }
+
+StmtPtr vectorLoop(const For &original, int step, std::vector<StmtPtr> body, const ExprPtr &disjoint) {
+  auto vf = std::make_shared<For>(original);
+  vf->step = makeInt(step);
+  vf->body = makeSeq(std::move(body));
+  if (!disjoint) return vf;
+  auto guard = std::make_shared<If>();
+  guard->loc = original.loc;
+  guard->cond = disjoint;
+  guard->thenBody = vf;
+  guard->elseBody = std::make_shared<For>(original);
+  return guard;
+}
+
+}  // namespace tensorize_detail
+
+namespace {
+
+using namespace tensorize_detail;
+
+bool isF32(const TypePtr &t) { return t && t->kind == Type::Kind::Scalar && t->scalar == ScalarType::F32; }
+bool isF32Pointer(const TypePtr &t) {
+  return t && t->kind == Type::Kind::Pointer && t->element && isF32(t->element);
 }
 
 // One innermost loop: the checks and the vector expressions.
@@ -140,8 +214,8 @@ public:
       // x86 max/min return the second operand when either is NaN or both are zero: exactly
       // `a > b ? a : b` and `a < b ? a : b`.
       auto *c = s->cond->as<Binary>();
-      if (c && (c->op == BinaryOp::GT || c->op == BinaryOp::LT) && same(c->lhs, s->thenValue) &&
-          same(c->rhs, s->elseValue) && isF32(s->thenValue->type) && isF32(s->elseValue->type)) {
+      if (c && (c->op == BinaryOp::GT || c->op == BinaryOp::LT) && loops::sameExpr(c->lhs, s->thenValue) &&
+          loops::sameExpr(c->rhs, s->elseValue) && isF32(s->thenValue->type) && isF32(s->elseValue->type)) {
         ExprPtr x = vec(s->thenValue), y = vec(s->elseValue);
         return x && y ? intrinsic(c->op == BinaryOp::GT ? "_mm512_max_ps" : "_mm512_min_ps", {x, y}) : nullptr;
       }
@@ -164,7 +238,7 @@ public:
     return fail(e, "an expression the f32 element-wise pattern does not cover");
   }
 
-  ExprPtr mask() { return makeVar("mask", maskType()); }
+  ExprPtr mask() { return makeVar("mask", maskType(16)); }
 
 private:
   const For &f_;
@@ -196,31 +270,75 @@ private:
 
 class Tensorizer : public IRMutator {
 public:
-  explicit Tensorizer(PassContext &ctx) : ctx_(ctx) {}
+  explicit Tensorizer(const TensorizeOptions &options) : options_(options) {}
+  // `fresh` names the variables the rewrites declare in `f`.
+  Function mutate(const Function &f, FreshName fresh) {
+    fresh_ = std::move(fresh);
+    return IRMutator::mutate(f);
+  }
   int vectorized = 0;
   nlohmann::json vectorizedLoops = nlohmann::json::array(), scalarLoops = nlohmann::json::array();
 
 protected:
   StmtPtr visitFor(const For &node, const StmtPtr &self) override {
-    StmtPtr r = IRMutator::visitFor(node, self);
-    const For &f = *r->as<For>();
-    if (hasLoop(f.body)) return r;  // innermost loops only
-    std::string why;
-    StmtPtr v = tryElementwise(f, why);
-    nlohmann::json rec = {{"loop", f.loc.str()}, {"var", f.var}};
-    if (v) {
-      ++vectorized;
-      rec["kind"] = "f32 element-wise";
-      vectorizedLoops.push_back(rec);
-      return v;
+    // A rewrite spanning a loop nest (the int8 GEMM, at its column loop) is tried on the loop as
+    // written, before its inner loops are looked at.
+    bool collapsed = collapseMembers_ > 0;  // an inner loop of an OpenMP collapse
+    if (options_.useDpbusd) {
+      LoopRewrite gemm = keepCollapseNests(int8GemmAtColumnLoop(node, fresh_), collapsed);
+      if (gemm.stmt) return accept(node, gemm);
+      if (gemm.candidate) refuse(node, gemm.why);
     }
-    rec["reason"] = why;
-    scalarLoops.push_back(rec);
+    int outer = collapseMembers_;
+    int count = collapseCount(node.parallelClauses);
+    collapseMembers_ = count > 1 ? count - 1 : collapsed ? outer - 1 : 0;
+    StmtPtr r = IRMutator::visitFor(node, self);
+    collapseMembers_ = outer;
+    const For &f = *r->as<For>();
+    if (hasLoop(f.body)) return r;  // the other rewrites are of innermost loops
+    if (options_.useDpbusd) {
+      LoopRewrite dot = keepCollapseNests(int8DotProduct(f, fresh_), collapsed);
+      if (dot.stmt) return accept(f, dot);
+      if (dot.candidate) {
+        refuse(f, dot.why);
+        return r;
+      }
+    }
+    LoopRewrite ew;
+    ew.stmt = tryElementwise(f, ew.why);
+    ew.kind = "f32 element-wise";
+    if (ew.stmt) return accept(f, ew);
+    refuse(f, ew.why);
     return r;
   }
 
 private:
-  PassContext &ctx_;
+  const TensorizeOptions &options_;
+  FreshName fresh_;
+  int collapseMembers_ = 0;  // how many more nested loop levels an enclosing OpenMP collapse joins
+
+  static int collapseCount(const std::string &clauses) {
+    size_t at = clauses.find("collapse(");
+    return at == std::string::npos ? 0 : std::atoi(clauses.c_str() + at + 9);
+  }
+  // The int8 rewrites replace a loop by a block (or a guarded pair of loops): a loop an OpenMP
+  // collapse joins to the loops around it must stay a loop.
+  static LoopRewrite keepCollapseNests(LoopRewrite rw, bool collapsed) {
+    if (rw.stmt && collapsed) {
+      rw.stmt = nullptr;
+      rw.why = "an inner loop of an OpenMP collapse (the nest must stay perfectly nested)";
+    }
+    return rw;
+  }
+
+  StmtPtr accept(const For &f, const LoopRewrite &rw) {
+    ++vectorized;
+    vectorizedLoops.push_back({{"loop", f.loc.str()}, {"var", f.var}, {"kind", rw.kind}});
+    return rw.stmt;
+  }
+  void refuse(const For &f, const std::string &why) {
+    scalarLoops.push_back({{"loop", f.loc.str()}, {"var", f.var}, {"reason", why}});
+  }
 
   static bool hasLoop(const StmtPtr &s) {
     struct Finder : IRVisitor {
@@ -307,54 +425,10 @@ private:
       }
 
     // const __mmask16 mask = end - i >= 16 ? 0xFFFF : (1u << (end - i)) - 1u;
-    ExprPtr left = makeBin(BinaryOp::Sub, f.end, makeVar(f.var, f.varType), f.varType);
-    auto sel = std::make_shared<Select>();
-    sel->cond = makeBin(BinaryOp::GE, left, makeInt(16));
-    sel->thenValue = makeInt(0xFFFF, "0xFFFF");
-    auto one = std::make_shared<IntLit>();
-    one->value = 1;
-    one->spelling = "1u";
-    one->type = Type::scalarOf(ScalarType::U32);
-    sel->elseValue = makeBin(BinaryOp::Sub, makeBin(BinaryOp::Shl, one, left), one);
-    auto cast = std::make_shared<Cast>();
-    auto castType = std::make_shared<Type>(*maskType());
-    castType->isConst = false;
-    cast->type = castType;
-    cast->operand = sel;
-    auto maskDecl = std::make_shared<Decl>();
-    maskDecl->name = "mask";
-    maskDecl->type = maskType();
-    maskDecl->init = cast;
-    body.insert(body.begin(), maskDecl);
-    auto seq = std::make_shared<Seq>();
-    seq->body = body;
-    auto vf = std::make_shared<For>(f);
-    vf->step = makeInt(16);
-    vf->body = seq;
-    if (!disjoint) return vf;
-    auto guard = std::make_shared<If>();
-    guard->loc = f.loc;
-    guard->cond = disjoint;
-    guard->thenBody = vf;
-    guard->elseBody = std::make_shared<For>(f);
-    return guard;
+    body.insert(body.begin(), makeDecl("mask", maskType(16), tailMask(f.end, f.var, f.varType, 16, 16)));
+    return vectorLoop(f, 16, std::move(body), disjoint);
   }
 };
-
-bool bodyUses(const Module &m, const std::string &name) {
-  struct Finder : IRVisitor {
-    std::string name;
-    bool found = false;
-    void visitVar(const Var &v) override { found |= v.name == name; }
-    void visitDecl(const Decl &d) override {
-      found |= d.name == name;
-      IRVisitor::visitDecl(d);
-    }
-  } f;
-  f.name = name;
-  f.visit(m);
-  return f.found;
-}
 
 }  // namespace
 
@@ -368,13 +442,21 @@ bool tensorize(Module &m, const TensorizeOptions &o, PassContext &ctx) {
     return false;
   }
   // The mask variable is named `mask`; a program that already uses the name keeps its loops.
-  if (bodyUses(m, "mask")) {
+  bool maskTaken = false;
+  for (auto &item : m.items)
+    if (auto *f = std::get_if<Function>(&item)) maskTaken |= loops::freshName(*f, "mask") != "mask";
+  if (maskTaken) {
     ctx.warning({}, "tensorize: the program uses the name 'mask'; loops left scalar");
     ctx.stats["loops_vectorized"] = 0;
     return true;
   }
-  Tensorizer t(ctx);
-  m = t.mutate(m);
+  Tensorizer t(o);
+  for (auto &item : m.items)
+    if (auto *f = std::get_if<Function>(&item)) {
+      const Function &original = *f;
+      Function rewritten = t.mutate(*f, [&original](const std::string &base) { return loops::freshName(original, base); });
+      *f = std::move(rewritten);
+    }
   ctx.stats["loops_vectorized"] = t.vectorized;
   ctx.stats["vectorized_loops"] = t.vectorizedLoops;
   ctx.stats["scalar_loops"] = t.scalarLoops;

@@ -35,10 +35,11 @@ PassStep cLowering() {
 PassStep detensorizeStep() {
   return {"detensorize", [](ast::Module &m, PassContext &ctx) { return detensorize(m, DetensorizeOptions{}, ctx); }};
 }
-PassStep loopBind(Dialect target) {
-  return {"loop-bind", [target](ast::Module &m, PassContext &ctx) {
+PassStep loopBind(Dialect target, const PlanOptions &options) {
+  return {"loop-bind", [target, extents = options.givenExtents](ast::Module &m, PassContext &ctx) {
             LoopBindOptions o;
             o.target = target;
+            o.givenExtents = extents;
             return bindLoops(m, o, ctx);
           }};
 }
@@ -81,7 +82,7 @@ const char *routeName(Route r) { return r == Route::Direct ? "direct" : "via-c";
 
 bool hasDirectRoute(Dialect from, Dialect to) { return from != to && isGpu(from) && isGpu(to); }
 
-TranslationPlan planTranslation(Dialect from, Dialect to, Route route) {
+TranslationPlan planTranslation(Dialect from, Dialect to, Route route, const PlanOptions &options) {
   TranslationPlan plan;
   plan.route = hasDirectRoute(from, to) ? route : Route::ViaC;
   if (from == to) return plan;
@@ -102,13 +103,13 @@ TranslationPlan planTranslation(Dialect from, Dialect to, Route route) {
     break;
   case Dialect::VNNI:
     lowerToSequential(from, steps);
-    steps.push_back(loopBind(Dialect::VNNI));
+    steps.push_back(loopBind(Dialect::VNNI, options));
     steps.push_back(tensorizeStep());
     break;
   case Dialect::CUDA:
   case Dialect::HIP:
     lowerToSequential(from, steps);
-    steps.push_back(loopBind(to));
+    steps.push_back(loopBind(to, options));
     break;
   case Dialect::BANG: break;
   }

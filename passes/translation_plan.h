@@ -9,6 +9,7 @@
 
 #include "passes/pass_manager.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,14 @@ struct TranslationPlan {
   std::string error;  // non-empty: no route between these dialects
 };
 
-TranslationPlan planTranslation(ast::Dialect from, ast::Dialect to, Route route);
+// What the user tells the planner beyond the two dialects.
+struct PlanOptions {
+  // Element counts of buffer parameters the analysis cannot size (loop bind's givenExtents):
+  // function -> parameter -> count over the function's scalar parameters.
+  std::map<std::string, std::map<std::string, ast::ExprPtr>> givenExtents;
+};
+
+TranslationPlan planTranslation(ast::Dialect from, ast::Dialect to, Route route, const PlanOptions &options = {});
 
 // Whether a direct route exists that differs from the route through C.
 bool hasDirectRoute(ast::Dialect from, ast::Dialect to);

@@ -255,6 +255,8 @@ struct KernelInfo {
   size_t nramBytes = 0;          // BANG: __nram__ data of the kernel (file-scope buffers included)
   size_t wramBytes = 0;          // BANG: __wram__
   size_t sramBytes = 0;          // BANG: __mlu_shared__
+  size_t localBytes = 0;         // per-thread arrays of the kernel and its device functions (SIMT:
+                                 // each GPU thread's fiber stack gets this much on top of the default)
 };
 
 }  // namespace xpile::rt

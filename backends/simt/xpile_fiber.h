@@ -14,7 +14,8 @@
 //
 // Stacks come from a per-OS-thread pool (fibers never migrate between OS threads) and are reused
 // across blocks and launches. Each stack is XPILE_FIBER_STACK bytes (default 64 KiB; "128K", "1M"
-// and plain byte counts are accepted) with PROT_NONE guard pages at the low end, so overflowing a
+// and plain byte counts are accepted), plus a kernel's per-thread arrays (the launch asks for its
+// KernelInfo::localBytes on top), with PROT_NONE guard pages at the low end, so overflowing a
 // fiber's stack is a SIGSEGV, never silent corruption of a neighbour. The guard is 16 KiB: a
 // single frame larger than that could jump it, which -fstack-clash-protection (probing large
 // frames) rules out. In a barrier-heavy kernel a resume costs ~11 ns on that VM with the FP words
@@ -281,20 +282,23 @@ struct Fiber {
 // program that exits from inside a fiber does not unmap the stack it runs on).
 class FiberPool {
 public:
-  // The i-th fiber; aborts the program with a message when stacks cannot be mapped.
-  Fiber &at(size_t i) {
-    while (fibers_.size() <= i) {
-      Fiber f;
-      f.stack = allocateStack();
-      if (!f.stack.low) {
-        std::fprintf(stderr, "xpile-fault: capacity-exceeded: cannot map fiber stack %zu of %zu bytes (XPILE_FIBER_STACK)\n",
-                     fibers_.size(), defaultStackSize());
-        std::fflush(stderr);
-        std::_Exit(86);
-      }
-      fibers_.push_back(f);
+  // The i-th fiber, with at least `usable` bytes of stack; aborts the program with a message when
+  // stacks cannot be mapped. A stack too small for a new launch is replaced: this is only called
+  // between blocks, when no fiber of the pool is running (a finished fiber's stack holds nothing).
+  Fiber &at(size_t i, size_t usable = defaultStackSize()) {
+    while (fibers_.size() <= i) fibers_.push_back(Fiber{});
+    Fiber &f = fibers_[i];
+    if (f.stack.low && static_cast<size_t>(f.stack.high - f.stack.low) >= usable) return f;
+    freeStack(f.stack);
+    f.prepared = false;
+    f.stack = allocateStack(usable);
+    if (!f.stack.low) {
+      std::fprintf(stderr, "xpile-fault: capacity-exceeded: cannot map fiber stack %zu of %zu bytes (XPILE_FIBER_STACK)\n",
+                   i, usable);
+      std::fflush(stderr);
+      std::_Exit(86);
     }
-    return fibers_[i];
+    return f;
   }
   size_t size() const { return fibers_.size(); }
 

@@ -15,7 +15,9 @@
 //   are fibers on that one OS thread, so `static thread_local` storage is per block (this is how
 //   the vocabulary headers implement `__shared__`), and nothing inside a block needs locks. An OS
 //   thread keeps one fiber stack per thread of the largest block it ran, so a launch uses at most
-//   16384 / threads-per-block OS threads (about 1 GiB of address space at 64 KiB stacks).
+//   as many OS threads as keep those stacks near 1 GiB of address space (16384 / threads-per-block
+//   at 64 KiB stacks). A stack is the default size plus the kernel's per-thread arrays
+//   (KernelInfo::localBytes): CUDA allows a thread up to 512 KiB of local memory.
 // - Scheduling. A block's scheduler resumes its runnable fibers in schedule order (forward: thread
 //   0 first; reverse; shuffle:<seed>: a fresh deterministic permutation on every pass); each runs
 //   until it blocks (barrier, warp operation, yield) or finishes. A block whose threads never block
@@ -177,6 +179,7 @@ struct LaunchDesc {
   unsigned long long numBlocks = 0;
   size_t sharedBytes = 0;
   int warpSize = 32;
+  size_t stackBytes = 0;  // usable bytes of each fiber's stack
   ScheduleKind schedule = ScheduleKind::Forward;
   uint64_t seed = 0;
   uint64_t id = 0;
@@ -597,7 +600,7 @@ inline void prepareLaunch(BlockRunner &r, const LaunchDesc &d) {
     t.ctx.lane = i % ws;
     t.ctx.warp = i / ws;
     t.linear = i;
-    fiber::Fiber &f = r.fibers->at(i);
+    fiber::Fiber &f = r.fibers->at(i, d.stackBytes);
     if (!f.prepared) {
       fiber::prepare(f.context, f.stack, &fiberMain, nullptr, i);
       f.prepared = true;
@@ -1045,6 +1048,9 @@ void launch(const rt::KernelInfo &info, void (*kernel)(P...), Dim3 grid, Dim3 bl
   d.numBlocks = static_cast<unsigned long long>(grid.x) * grid.y * grid.z;
   d.sharedBytes = sharedBytes;
   d.warpSize = warpSize;
+  // The kernel's per-thread arrays live on its fibers' stacks, on top of the default headroom.
+  const size_t page = fiber::pageSize();
+  d.stackBytes = fiber::defaultStackSize() + (info.localBytes + page - 1) / page * page;
   d.id = detail::nextLaunchId();
   detail::parseSchedule(config().schedule.empty() ? rt::options().schedule : config().schedule, d);
 
@@ -1052,8 +1058,8 @@ void launch(const rt::KernelInfo &info, void (*kernel)(P...), Dim3 grid, Dim3 bl
   if (host <= 0) host = static_cast<int>(std::thread::hardware_concurrency());
   if (host <= 0) host = 1;
   // Every OS thread keeps one fiber stack per thread of the largest block it ran: keep the total
-  // near 16Ki stacks (about 1 GiB of address space and 32Ki memory mappings at 64 KiB).
-  unsigned long long byStacks = 16384 / threads;
+  // near 1 GiB of address space (16Ki stacks and 32Ki memory mappings at 64 KiB).
+  unsigned long long byStacks = (1ull << 30) / (threads * d.stackBytes);
   if (byStacks < 1) byStacks = 1;
   unsigned long long participants = static_cast<unsigned long long>(host);
   if (participants > d.numBlocks) participants = d.numBlocks;

@@ -261,6 +261,8 @@ const std::vector<int> kRoundscaleImms = [] {
 }();
 const std::vector<int> kCvtPhImms = {0, 1, 2, 3, 4, 8, 9, 10, 11, 12};
 const std::vector<int> kShuffleImms = {0x00, 0x1b, 0x4e, 0xb1, 0xe4, 0x93, 0xff, 0x39};
+// 128-bit block shuffles: the above plus the 4x4 block transpose tensorize uses (0x44, 0xee, 0x88, 0xdd).
+const std::vector<int> kShuffle128Imms = {0x00, 0x1b, 0x4e, 0xb1, 0xe4, 0x93, 0xff, 0x39, 0x44, 0xee, 0x88, 0xdd};
 const std::vector<int> kScaleImms = {1, 2, 4, 8};
 
 class Catalogue {
@@ -581,6 +583,7 @@ void Catalogue::build() {
   load("_mm512_maskz_loadu_epi32", 512, "i32", 16, "maskz");
   load("_mm512_mask_loadu_epi32", 512, "i32", 16, "mask");
   load("_mm512_maskz_loadu_epi8", 512, "u8", 64, "maskz");
+  load("_mm_maskz_loadu_epi8", 128, "u8", 16, "maskz");
   load("_mm256_maskz_loadu_epi16", 256, "u16", 16, "maskz");
   store("_mm512_storeu_ps", 512, "f32", 16, false);
   store("_mm512_store_ps", 512, "f32", 16, false);
@@ -653,6 +656,34 @@ void Catalogue::build() {
                       ret(var("r"))});
       });
 
+  // ---- Byte and word interleaving, broadcasts (tensorize builds dpbusd operands with them) ----
+  // unpacklo/hi: within each 128-bit block, the low (high) halves of a and b interleaved element by
+  // element, a first.
+  auto unpack = [&](const std::string &name, const std::string &m, int lanesPerBlock, bool high) {
+    add({name, "", Operand::V512, {{"a", Operand::V512, {}}, {"b", Operand::V512, {}}},
+         std::string("in each 128-bit block l: r[2i] = a[") + (high ? "half + " : "") + "i], r[2i+1] = b[" +
+             (high ? "half + " : "") + "i] (i < half, indices within the block)",
+         m, 4 * lanesPerBlock, true},
+        [m, lanesPerBlock, high] {
+          E blockStart = var("l") * lanesPerBlock;
+          E from = blockStart + (high ? lanesPerBlock / 2 : 0) + var("i");
+          E to = blockStart + var("i") * 2;
+          return block({decl("r", tVec(512)),
+                        forUp("l", 0, 4,
+                              forUp("i", 0, lanesPerBlock / 2,
+                                    block({assign(lane("r", m, to), lane("a", m, from)),
+                                           assign(lane("r", m, to + 1), lane("b", m, from))}))),
+                        ret(var("r"))});
+        });
+  };
+  unpack("_mm512_unpacklo_epi8", "u8", 16, false);
+  unpack("_mm512_unpackhi_epi8", "u8", 16, true);
+  unpack("_mm512_unpacklo_epi16", "u16", 8, false);
+  unpack("_mm512_unpackhi_epi16", "u16", 8, true);
+  add({"_mm512_broadcastd_epi32", "", Operand::V512, {{"a", Operand::V128, {}}}, "every 32-bit lane a.i32[0]", "i32", 16,
+       true},
+      [] { return block({decl("r", tVec(512)), forLanes(16, assign(lane("r", "u32", var("i")), lane("a", "u32", 0))), ret(var("r"))}); });
+
   // ---- Comparisons into masks ----
   add({"_mm512_cmp_ps_mask", "", Operand::Mask16, {{"a", Operand::V512, {}}, {"b", Operand::V512, {}}, {"imm", Operand::Imm, kCmpPsImms}},
        "bit i = predicate imm[3:0] (_CMP_*) on a[i], b[i]; imm[4] (signalling) does not change the result", "f32", 16, true},
@@ -722,21 +753,26 @@ void Catalogue::build() {
   reduce("_mm512_reduce_add_epi32", "u32", tI32(), [](E x, E y) { return x + y; }, "sum mod 2^32");
 
   // ---- Shuffles and permutes ----
-  add({"_mm512_shuffle_f32x4", "", Operand::V512, {{"a", Operand::V512, {}}, {"b", Operand::V512, {}}, {"imm", Operand::Imm, kShuffleImms}},
-       "128-bit block l of the result = block imm[2l+1:2l] of a (l < 2) or of b (l >= 2)", "f32", 16, true},
-      [] {
-        E src = var("sel") * 4 + var("j");
-        return block({decl("r", tVec(512)),
-                      forUp("l", 0, 4,
-                            block({decl("sel", tInt(), (var("imm") >> (var("l") * 2)) & 3),
-                                   forUp("j", 0, 4,
-                                         assign(lane("r", "f32", var("l") * 4 + var("j")),
-                                                select(var("l") < 2, lane("a", "f32", src), lane("b", "f32", src))))})),
-                      ret(var("r"))});
-      });
+  // 128-bit blocks: the float and the integer form move the same bits.
+  auto shuffle128 = [&](const std::string &name, const std::string &m) {
+    add({name, "", Operand::V512, {{"a", Operand::V512, {}}, {"b", Operand::V512, {}}, {"imm", Operand::Imm, kShuffle128Imms}},
+         "128-bit block l of the result = block imm[2l+1:2l] of a (l < 2) or of b (l >= 2)", m, 16, true},
+        [m] {
+          E src = var("sel") * 4 + var("j");
+          return block({decl("r", tVec(512)),
+                        forUp("l", 0, 4,
+                              block({decl("sel", tInt(), (var("imm") >> (var("l") * 2)) & 3),
+                                     forUp("j", 0, 4,
+                                           assign(lane("r", m, var("l") * 4 + var("j")),
+                                                  select(var("l") < 2, lane("a", m, src), lane("b", m, src))))})),
+                        ret(var("r"))});
+        });
+  };
+  shuffle128("_mm512_shuffle_f32x4", "f32");
+  shuffle128("_mm512_shuffle_i32x4", "u32");
   add({"_mm512_mask_shuffle_f32x4", "", Operand::V512,
        {{"src", Operand::V512, {}}, {"k", Operand::Mask16, {}}, {"a", Operand::V512, {}}, {"b", Operand::V512, {}},
-        {"imm", Operand::Imm, kShuffleImms}},
+        {"imm", Operand::Imm, kShuffle128Imms}},
        "_mm512_shuffle_f32x4(a, b, imm) in the lanes whose bit of k is set, src elsewhere", "f32", 16, true},
       [] {
         return block({decl("t", tVec(512), call("mm512_shuffle_f32x4", {var("a"), var("b"), var("imm")}, tVec(512))),
@@ -1009,6 +1045,7 @@ std::optional<Resugared> resugarBuiltin(const Call &call) {
   if (n == "__builtin_ia32_selectps_512" && a.size() == 3) return Resugared{"_mm512_mask_mov_ps", {arg(2), a[0], arg(1)}};
   if (n == "__builtin_ia32_selectd_512" && a.size() == 3) return Resugared{"_mm512_mask_mov_epi32", {arg(2), a[0], arg(1)}};
   if (n == "__builtin_ia32_shuf_f32x4" && a.size() == 3) return Resugared{"_mm512_shuffle_f32x4", {arg(0), arg(1), a[2]}};
+  if (n == "__builtin_ia32_shuf_i32x4" && a.size() == 3) return Resugared{"_mm512_shuffle_i32x4", {arg(0), arg(1), a[2]}};
   if (n == "__builtin_ia32_vpermilps512" && a.size() == 2) return Resugared{"_mm512_permute_ps", {arg(0), a[1]}};
   if (n == "__builtin_ia32_gathersiv16sf" && a.size() == 5) {
     if (isAllOnesMask(a[3], 16) && isUndefinedVector(a[0]))

@@ -180,3 +180,35 @@ TEST_F(Translate, BadLaunchIsAUsageError) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("unknown item 'blok'"), std::string::npos) << r.err;
 }
+
+// An index read from data (a lookup table of 256 entries) cannot be bounded by the analysis: translating to a GPU
+// stops with the location and the option that fixes it; with --extent the buffer is sized as
+// given, and the translation verifies (the executors bounds-check the device copy).
+TEST_F(Translate, DataDependentIndicesNeedAGivenExtent) {
+  std::string in = dir_ + "/lookup.c", out = dir_ + "/lookup.cu";
+  xpile::test::writeFile(in, "void lookup(const float *table, const unsigned char *idx, float *y, int n) {\n"
+                             "  for (int i = 0; i < n; ++i) y[i] = table[idx[i]];\n"
+                             "}\n");
+  std::string args = " --entry lookup --arg f32[256]:rand --arg u8[500]:rand --arg f32[500]:zeros --arg i32:500";
+  auto refused = xpile("translate " + shellQuote(in) + " --to cuda -o " + shellQuote(out) + args);
+  EXPECT_EQ(refused.exitCode, 1) << refused.err;
+  EXPECT_NE(refused.err.find("lookup.c:2:"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("cannot determine how many elements of 'table' are accessed; give its element count "
+                             "with --extent lookup:table=EXPR"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(out));
+
+  auto bad = xpile("translate " + shellQuote(in) + " --to cuda -o " + shellQuote(out) + args + " --extent 'table=q*2'");
+  EXPECT_EQ(bad.exitCode, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--extent 'table=q*2': 'q*2' is not an integer expression over the integer parameters of "
+                         "'lookup'"),
+            std::string::npos)
+      << bad.err;
+
+  auto r = xpile("translate " + shellQuote(in) + " --to cuda -o " + shellQuote(out) + args + " --extent 'table=256'");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.err.find("'table' sized by the given extent 256"), std::string::npos) << r.err;
+  std::string code = xpile::test::readFile(out);
+  EXPECT_NE(code.find("__global__"), std::string::npos) << code;
+}

@@ -309,3 +309,43 @@ TEST(BufferExtent, RemainderByAConstantIsBoundedByBoth) {
 
 }  // namespace
 }  // namespace xpile::passes
+
+namespace xpile::passes {
+namespace {
+
+// Loop recovery keeps a kernel's per-thread locals in arrays filled in one thread loop and read in
+// the next (`r[t] = lane % 16`): reads are the stored value, so a store through them is bounded.
+// C[(4 kq + i) N + col0 + 16 wave + r] with lane = t % 64 < 64: kq <= 3, r <= 15, i <= 3, and
+// wave = t / 64 <= (block_x - 1) / 64, col0 <= 64 (grid_x - 1).
+TEST(BufferExtent, PerThreadArraysOfRecoveredKernels) {
+  auto e = extents(R"(void k(unsigned grid_x, unsigned block_x, float *C, int N) {
+  for (unsigned bx = 0u; bx < grid_x; ++bx) {
+    int r[256];
+    int kq[256];
+    int tid[256];
+    int wave[256];
+    const int col0 = bx * 64;
+    for (unsigned t = 0u; t < block_x; ++t) {
+      const unsigned thread_x = t % block_x;
+      tid[t] = thread_x;
+      wave[t] = tid[t] / 64;
+      const int lane = tid[t] % 64;
+      r[t] = lane % 16;
+      kq[t] = lane / 16;
+    }
+    for (unsigned t = 0u; t < block_x; ++t)
+      for (int i = 0; i < 4; ++i)
+        C[(4 * kq[t] + i) * N + col0 + wave[t] * 16 + r[t]] = 0.0f;
+  }
+})");
+  ASSERT_NE(e["C"].count, nullptr) << e["C"].error;
+  for (int64_t gx : {1, 3})
+    for (int64_t bx : {64, 256, 100})
+      for (int64_t n : {64, 128})
+        EXPECT_EQ(evalCount(e["C"].count, {{"grid_x", gx}, {"block_x", bx}, {"N", n}}),
+                  15 * n + (gx - 1) * 64 + (bx - 1) / 64 * 16 + 15 + 1)
+            << count(e["C"]);
+}
+
+}  // namespace
+}  // namespace xpile::passes

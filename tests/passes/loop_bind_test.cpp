@@ -1,6 +1,8 @@
 // Loop bind: C entries become CUDA/HIP host code + kernels, or OpenMP loops; verified by running
 // the C module and the bound module on the executors with identical inputs.
 #include "passes/loop_bind.h"
+#include "passes/bind_builders.h"
+#include "passes/loop_recovery.h"
 
 #include "tests/passes/pass_test_util.h"
 
@@ -111,6 +113,144 @@ TEST(LoopBind, SequentialHostLoopAroundKernels) {
   EXPECT_TRUE(v.pass) << v.message;
 }
 
+// OpenMP loops as the VNNI -> GPU route brings them: loop recovery makes them sequential loops
+// marked independent.
+ast::Module recovered(const ast::Module &m) {
+  ast::Module r = m;
+  PassContext ctx;
+  EXPECT_TRUE(recoverLoops(r, {}, ctx));
+  return r;
+}
+
+TEST(LoopBind, ScratchBufferAllocatedByTheEntry) {
+  // The entry packs x into a buffer it allocates itself (conv2d_nhwc.cpp packs its weights so),
+  // then a second nest reads it directly and through a pointer computed before the nest. The
+  // second nest runs on a device twin of the buffer; the packing, which writes it, stays on the
+  // host.
+  auto c = parse("pack.c", R"(#include <stdlib.h>
+#include <string.h>
+void pack_pairs(const float *x, float *y, int rows, int cols) {
+  const size_t count = (size_t)rows * cols;
+  float *t = (float *)malloc(count * sizeof(float));
+  memset(t, 0, count * sizeof(float));
+#pragma omp parallel for
+  for (int c = 0; c < cols; ++c)
+    for (int r = 0; r < rows; ++r)
+      t[c * rows + r] = x[r * cols + c];
+  const float *next = t + 1;
+#pragma omp parallel for
+  for (int i = 0; i < rows * cols - 1; ++i)
+    y[i] = t[i] - next[i];
+  free(t);
+}
+)");
+  PassContext ctx;
+  auto m = bound(recovered(c), ast::Dialect::CUDA, ctx);
+  std::string code = print(m);
+  EXPECT_EQ(ctx.stats["loop_bind.kernels"], 1) << code;
+  bool noted = false;
+  for (auto &d : ctx.diagnostics)
+    noted |= d.message == "loop over 'c' stays on the host: it writes 't', which 'pack_pairs' allocates (its "
+                          "iterations may share it as scratch)";
+  EXPECT_TRUE(noted);
+  // The twin has the allocation's size, lives as long as the host buffer, and is copied in before
+  // the launch (never back: kernels only read it); the derived pointer is passed rebased onto it.
+  EXPECT_NE(code.find("const size_t t_bytes = count * sizeof(float);\n"
+                      "  float *d_t = nullptr;\n"
+                      "  cudaMalloc(&d_t, t_bytes);"),
+            std::string::npos)
+      << code;
+  EXPECT_NE(code.find("cudaFree(d_t);\n  free(t);"), std::string::npos) << code;
+  EXPECT_NE(code.find("cudaMemcpy(d_t, t, t_bytes, cudaMemcpyHostToDevice);"), std::string::npos) << code;
+  EXPECT_EQ(code.find("cudaMemcpy(t, d_t"), std::string::npos) << code;
+  EXPECT_NE(code.find("d_t + 1"), std::string::npos) << code;
+  auto v = verifyEntry(c, m, "pack_pairs", {"f32[1147]:rand", "f32[1147]:zeros", "i32:31", "i32:37"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, ScratchSharedByIterationsStaysOnHost) {
+  // The shape loop recovery gives a block's dynamic shared memory: one buffer allocated before the
+  // (independent) block loop and reused by every block. Bound to GPU threads the blocks would share
+  // it; the fiber executor, running each thread to completion, would not show the race.
+  auto c = parse("blocks.c", R"(#include <stdlib.h>
+void reverse_blocks(const float *x, float *y, int blocks, int bs) {
+  unsigned char *dynamic_shared = (unsigned char *)malloc((size_t)bs * sizeof(float));
+  float *smem = (float *)dynamic_shared;
+#pragma omp parallel for
+  for (int b = 0; b < blocks; ++b) {
+    float *s = smem;
+    for (int t = 0; t < bs; ++t)
+      s[t] = x[b * bs + t];
+    for (int t = 0; t < bs; ++t)
+      y[b * bs + t] = s[bs - 1 - t];
+  }
+  free(dynamic_shared);
+}
+)");
+  PassContext ctx;
+  auto m = bound(recovered(c), ast::Dialect::CUDA, ctx);
+  EXPECT_EQ(ctx.stats["loop_bind.kernels"], 0) << print(m);
+  bool noted = false;
+  for (auto &d : ctx.diagnostics) noted |= d.message.find("it writes 'dynamic_shared'") != std::string::npos;
+  EXPECT_TRUE(noted);
+  auto v = verifyEntry(c, m, "reverse_blocks", {"f32[640]:rand", "f32[640]:zeros", "i32:10", "i32:64"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, AllocationIsNotAPointerDerivedFromParameters) {
+  // A buffer allocated inside a loop has no twin: the nests using it stay on the host (they used
+  // to be outlined, the allocation taken for an offset into a parameter, and loop bind failed).
+  auto c = parse("inner.c", R"(#include <stdlib.h>
+void scaled(const float *x, float *y, int n, int reps) {
+  for (int k = 0; k < reps; ++k) {
+    float *t = (float *)malloc((size_t)n * sizeof(float));
+#pragma omp parallel for
+    for (int i = 0; i < n; ++i)
+      t[i] = x[i] * (float)(k + 1);
+#pragma omp parallel for
+    for (int i = 0; i < n; ++i)
+      y[i] += t[i];
+    free(t);
+  }
+}
+)");
+  PassContext ctx;
+  auto m = bound(recovered(c), ast::Dialect::CUDA, ctx);
+  bool noted = false;
+  for (auto &d : ctx.diagnostics) noted |= d.message.find("uses the host pointer 't'") != std::string::npos;
+  EXPECT_TRUE(noted);
+  auto v = verifyEntry(c, m, "scaled", {"f32[300]:rand", "f32[300]:rand", "i32:300", "i32:3"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+TEST(LoopBind, PerThreadArraysLargerThanTheDefaultStack) {
+  // 96 KiB of scratch per iteration, as loop recovery leaves per-thread arrays of a block: on the
+  // device it is each thread's local memory (CUDA allows 512 KiB), so the executor must give the
+  // kernel's threads stacks that large (the softmax hip->cuda route crashed on this).
+  auto c = parse("rows.c", R"(void weigh_rows(const float *x, float *y, int rows, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    float v[1024][24];
+    for (int t = 0; t < 1024; ++t)
+      for (int k = 0; k < 24; ++k)
+        v[t][k] = (float)(k - t % 3);
+    for (int c = 0; c < cols; ++c)
+      v[c % 1024][c % 24] += x[r * cols + c];
+    float s = 0.0f;
+    for (int t = 0; t < 1024; ++t)
+      for (int k = 0; k < 24; ++k)
+        s += v[t][k];
+    for (int c = 0; c < cols; ++c)
+      y[r * cols + c] = x[r * cols + c] * s;
+  }
+}
+)");
+  PassContext ctx;
+  auto m = bound(c, ast::Dialect::CUDA, ctx);
+  EXPECT_EQ(ctx.stats["loop_bind.kernels"], 1);
+  auto v = verifyEntry(c, m, "weigh_rows", {"f32[6000]:rand", "f32[6000]:zeros", "i32:20", "i32:300"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
 TEST(LoopBind, VnniOuterLoopOnly) {
   auto c = parse("gemm.c", kGemm);
   PassContext ctx;
@@ -147,11 +287,25 @@ TEST(LoopBind, UnsizableBufferIsAnError) {
   bool found = false;
   for (auto &d : ctx.diagnostics)
     if (d.severity == Severity::Error) {
-      found |= d.message == "cannot determine how many elements of 'x' are accessed";
+      found |= d.message == "cannot determine how many elements of 'x' are accessed; give its element count "
+                            "with --extent square:x=EXPR";
       EXPECT_EQ(d.loc.line, 3) << d.message;
     }
   EXPECT_TRUE(found);
   EXPECT_EQ(m.dialect, ast::Dialect::C);  // unchanged
+
+  // The user's count (n * n elements, as --extent gives it) sizes the device copy of x.
+  LoopBindOptions given;
+  given.givenExtents["square"]["x"] =
+      build::binary(ast::BinaryOp::Mul, build::var("n", build::i32()), build::var("n", build::i32()));
+  ast::Module bound = c;
+  PassContext ctx2;
+  ASSERT_TRUE(bindLoops(bound, given, ctx2));
+  EXPECT_EQ(ctx2.stats["given_extents"]["square:x"], "(n * n)");
+  std::string code = test::print(bound);
+  EXPECT_NE(code.find("(size_t)(n * n) * sizeof(float)"), std::string::npos) << code;
+  auto v = verifyEntry(c, bound, "square", {"f32[144]:rand", "f32[12]:zeros", "i32:12"});
+  EXPECT_TRUE(v.pass) << v.message;
 }
 
 TEST(LoopBind, ScatterStaysOnHost) {

@@ -384,6 +384,41 @@ void axpy(const float *x, float *y, float *total, int n) {
   EXPECT_TRUE(test::verifyEntry(m, r, "axpy", {"f32[100]:rand", "f32[100]:rand", "f32[1]:zeros", "i32:100"}).pass);
 }
 
+// Thread-private scratch picked by omp_get_thread_num(): sequentially there is one thread, so the
+// queries get its answers (thread 0 of 1) and the loop, whose iterations now share that thread's
+// scratch, is no longer independent. The recovered program runs without the OpenMP runtime.
+TEST(LoopRecovery, OpenMPThreadQueriesAnsweredForOneThread) {
+  const char *src = R"(#include <omp.h>
+#include <stdlib.h>
+void rows(const float *x, float *y, int n, int w) {
+  float *scratch = (float *)malloc(sizeof(float) * w * omp_get_max_threads());
+  #pragma omp parallel for
+  for (int i = 0; i < n; ++i) {
+    float *t = scratch + w * omp_get_thread_num();
+    for (int j = 0; j < w; ++j) t[j] = x[i * w + j] * 2.0f;
+    float s = 0.0f;
+    for (int j = 0; j < w; ++j) s += t[j];
+    y[i] = s;
+  }
+  free(scratch);
+}
+)";
+  ast::Module m = test::parse("rows.c", src);
+  PassContext ctx;
+  ast::Module r = recover(m, ctx);
+  std::string code = test::print(r);
+  EXPECT_EQ(code.find("omp_get_"), std::string::npos) << code;
+  EXPECT_NE(code.find("sizeof(float) * w * 1"), std::string::npos) << code;
+  EXPECT_NE(code.find("scratch + w * 0"), std::string::npos) << code;
+  EXPECT_EQ(ctx.stats["omp_queries_answered"], 2);
+  const ast::For *loop = nullptr;
+  for (auto &s : r.findFunction("rows")->body->as<ast::Seq>()->body)
+    if (auto *f = s->as<ast::For>()) loop = f;
+  ASSERT_NE(loop, nullptr);
+  EXPECT_FALSE(loop->independent);
+  EXPECT_TRUE(test::verifyEntry(m, r, "rows", {"f32[60]:rand", "f32[10]:zeros", "i32:10", "i32:6"}).pass);
+}
+
 // ---- the corpus --------------------------------------------------------------------------------
 
 std::string readFile(const std::string &path) {

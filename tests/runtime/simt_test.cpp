@@ -771,6 +771,36 @@ TEST_F(Simt, ModerateRecursionFitsTheDefaultStack) {
   for (int v : out) EXPECT_EQ(v, expected);
 }
 
+// 256 KiB of per-thread arrays, four times the default stack (CUDA allows 512 KiB of local memory
+// per thread): the launch sizes its fibers' stacks from KernelInfo::localBytes, replacing the
+// default-sized stacks an earlier launch left in the pool.
+constexpr int kLocalFloats = 64 * 1024;
+
+void largeLocalArray(int *out) {
+  float a[kLocalFloats];
+  const unsigned t = self().threadIdx.x;
+  for (int i = 0; i < kLocalFloats; ++i) a[i] = static_cast<float>((i + t) % 7);
+  __asm__ volatile("" : : "r"(a) : "memory");
+  syncthreads(__LINE__);  // every thread of the block holds its array at once
+  float sum = 0.0f;
+  for (int i = 0; i < kLocalFloats; ++i) sum += a[i];
+  out[globalLinear1D()] = static_cast<int>(sum);
+}
+
+TEST_F(Simt, LocalArraysGetStacksLargeEnough) {
+  config().hostThreads = 2;
+  std::vector<int> out(128, -1);
+  launch(KernelInfo{"moderateRecursion"}, moderateRecursion, Dim3(2), Dim3(64), 0, nullptr, out.data());
+  KernelInfo info{"largeLocalArray"};
+  info.localBytes = sizeof(float) * kLocalFloats;
+  launch(info, largeLocalArray, Dim3(2), Dim3(64), 0, nullptr, out.data());
+  for (unsigned g = 0; g < out.size(); ++g) {
+    long long expected = 0;
+    for (int i = 0; i < kLocalFloats; ++i) expected += (i + g % 64) % 7;
+    EXPECT_EQ(out[g], expected) << "thread " << g;
+  }
+}
+
 void trapping(int *) {
   if (self().blockIdx.x == 3 && self().threadIdx.x == 5) std::abort();
   syncthreads(__LINE__);

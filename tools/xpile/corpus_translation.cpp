@@ -5,6 +5,7 @@
 #include "backends/printer.h"
 #include "frontends/frontend.h"
 #include "passes/translation_plan.h"
+#include "tools/xpile/given_extents.h"
 #include "tools/xpile/work_dir.h"
 
 #include <llvm/Support/FileSystem.h>
@@ -42,6 +43,7 @@ struct Job {
   // that is not produced counts as failing each of them.
   unsigned checks = 0, passedChecks = 0;
   std::vector<std::string> failures;
+  std::vector<std::string> givenExtents;  // "entry:param" sized by the manifest's count, not the analysis
   double translateSeconds = 0;
 };
 
@@ -155,13 +157,25 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
     }
     auto start = std::chrono::steady_clock::now();
     passes::PipelineOptions pipelineOptions;  // outputs are verified below, on every shape
-    passes::TranslationPlan plan = passes::planTranslation(source->dialect, target, passes::Route::Direct);
+    // The manifest's element counts are what a user states with --extent: used only for buffers
+    // the analysis cannot size (counts over names that are not parameters are skipped).
+    passes::PlanOptions planOptions;
+    for (const CorpusEntry &entry : job.op->entries)
+      for (const CorpusParam &p : entry.params) {
+        std::string ignored;
+        if (p.role != CorpusParam::Role::Scalar)
+          addGivenExtents({entry.name + ":" + p.name + "=" + p.count}, *source, "", planOptions, ignored);
+      }
+    passes::TranslationPlan plan = passes::planTranslation(source->dialect, target, passes::Route::Direct, planOptions);
     passes::PipelineResult result = passes::runPipeline(*source, target, plan.steps, pipelineOptions);
     if (!result.ok && plan.route == passes::Route::Direct) {
-      plan = passes::planTranslation(source->dialect, target, passes::Route::ViaC);
+      plan = passes::planTranslation(source->dialect, target, passes::Route::ViaC, planOptions);
       result = passes::runPipeline(*source, target, plan.steps, pipelineOptions);
     }
     job.route = passes::routeName(plan.route);
+    for (const auto &rec : result.passes)
+      if (rec.stats.contains("given_extents"))
+        for (auto &[name, count] : rec.stats["given_extents"].items()) job.givenExtents.push_back(name);
     if (!plan.error.empty() || !result.ok) {
       job.error = plan.error;
       for (const auto &rec : result.passes)
@@ -294,6 +308,7 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
                              {"translated", job.translated}, {"error", job.error}, {"compiled", job.compiled},
                              {"compile_error", job.compileError}, {"checks", job.checks},
                              {"verified", job.passedChecks}, {"failures", job.failures},
+                             {"given_extents", job.givenExtents},
                              {"translate_seconds", job.translateSeconds}});
     llvm::outs() << out.dump(2) << "\n";
   }
@@ -303,6 +318,9 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
       if (job.translated && !job.compiled && !job.compileSkipped && options.compile)
         llvm::outs() << "DOES NOT COMPILE " << job.op->name << " " << job.dir.name() << ":\n" << job.compileError;
       for (const auto &f : job.failures) llvm::outs() << "NOT VERIFIED " << job.op->name << " " << job.dir.name() << ": " << f << "\n";
+      for (const auto &g : job.givenExtents)
+        llvm::outs() << "EXTENT FROM MANIFEST " << job.op->name << " " << job.dir.name() << ": " << g
+                     << " (the analysis could not size it)\n";
     }
     llvm::outs() << "\n" << pad("direction", 12) << pad("translated", 12) << pad("compiles", 12) << pad("computes", 12)
                  << pad("checks", 12) << "translation time (median / worst)\n";

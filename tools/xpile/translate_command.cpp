@@ -9,6 +9,7 @@
 #include "backends/printer.h"
 #include "passes/translation_plan.h"
 #include "tools/xpile/command_line.h"
+#include "tools/xpile/given_extents.h"
 #include "tools/xpile/output_file.h"
 #include "tools/xpile/source_preserving_translation.h"
 #include "tools/xpile/translation_verification.h"
@@ -65,6 +66,13 @@ static cl::opt<bool> diffFlag("diff",
                               cl::desc("Print a unified diff from the input to the translation on stdout instead "
                                        "of the translation (nothing is written)"),
                               cl::cat(translateCategory), cl::sub(translateCommand()));
+static cl::list<std::string> extentFlags("extent",
+                                         cl::desc("[FUNCTION:]PARAM=EXPR: the element count of a buffer parameter, "
+                                                  "an expression over the function's integer parameters, for "
+                                                  "buffers accessed through data (gathers, computed indices) when "
+                                                  "translating to a GPU (repeatable)"),
+                                         cl::value_desc("spec"), cl::cat(translateCategory),
+                                         cl::sub(translateCommand()));
 static cl::opt<bool> noFormat("no-format", cl::desc("Do not run clang-format over the output"),
                               cl::cat(translateCategory), cl::sub(translateCommand()));
 
@@ -264,7 +272,13 @@ int runTranslate() {
   const ast::Module &input = *module;
 
   passes::Route route = routeFlag == "via-c" ? passes::Route::ViaC : passes::Route::Direct;
-  passes::TranslationPlan plan = passes::planTranslation(input.dialect, *target, route);
+  passes::PlanOptions planOptions;
+  std::string extentError;
+  if (!addGivenExtents(extentFlags, input, "", planOptions, extentError)) {
+    llvm::errs() << "xpile: error: " << extentError << "\n";
+    return 2;
+  }
+  passes::TranslationPlan plan = passes::planTranslation(input.dialect, *target, route, planOptions);
   if (!plan.error.empty()) {
     llvm::errs() << translateInput << ":1:1: error: " << plan.error << "\n";
     return 1;
@@ -325,7 +339,7 @@ int runTranslate() {
     for (const auto &rec : result.passes) printDiagnostics(rec, /*asNotes=*/true);
     if (!quiet)
       llvm::errs() << translateInput << ":1:1: note: the direct route failed; translating through sequential C\n";
-    plan = passes::planTranslation(input.dialect, *target, passes::Route::ViaC);
+    plan = passes::planTranslation(input.dialect, *target, passes::Route::ViaC, planOptions);
     result = passes::runPipeline(input, *target, plan.steps, options);
     recordAttempt(plan, result);
   }
