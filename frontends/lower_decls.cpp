@@ -112,6 +112,13 @@ public:
     if (llvm::isa<clang::EmptyDecl>(d)) return;
     if (auto *tag = llvm::dyn_cast<clang::TagDecl>(d); tag && !tag->isThisDeclarationADefinition() && !tag->isFirstDecl())
       return;
+    // `typedef union { ... } T;`, `typedef struct S { ... } T;`: the tag defined inside the typedef
+    // is carried as part of the typedef's text, not a second time on its own.
+    if (auto *tag = llvm::dyn_cast<clang::TagDecl>(d); tag && !tag->isFreeStanding())
+      if (auto *td = llvm::dyn_cast_or_null<clang::TypedefNameDecl>(tag->getNextDeclInContext()))
+        if (const clang::TagDecl *under = td->getUnderlyingType()->getAsTagDecl();
+            under && under->getCanonicalDecl() == tag->getCanonicalDecl())
+          return;
     verbatim(d, std::string(d->getDeclKindName()) + " declaration");
   }
 

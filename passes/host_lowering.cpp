@@ -3,6 +3,7 @@
 #include "ast/visitor.h"
 #include "backends/c_family_printer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
@@ -1239,6 +1240,15 @@ bool lowerHostCode(Module &m, const HostLoweringOptions &o, PassContext &ctx) {
       items.push_back(v);
     } else {
       auto &v = std::get<VerbatimDecl>(item);
+      // `using namespace nvcuda;`: the device namespace of wmma, whose fragments loop recovery
+      // lowered; plain C++ has no such namespace.
+      if (v.reason == "UsingDirective declaration") {
+        auto ids = identifiers(v.text);
+        if (std::find(ids.begin(), ids.end(), "nvcuda") != ids.end()) {
+          ++lower.stats_["device_namespaces_dropped"];
+          continue;
+        }
+      }
       if (namesRuntime(v.text)) {
         // Macros over the runtime (CUDA_CHECK) were expanded where they were used; they go.
         if (!definedMacro(v.text).empty()) {

@@ -414,3 +414,16 @@ void f(float *a, int n) {
   ASSERT_NE(forPragma->body[1]->as<For>(), nullptr) << "the loop of `omp for` is kept";
   EXPECT_EQ(inner[2]->as<VerbatimStmt>()->text, "#pragma omp barrier");
 }
+
+// `typedef union { ... } T;` is one declaration: its union (anonymous or named) is carried inside
+// the typedef's text, not a second time on its own (which would define it twice when printed).
+TEST(Lowering, AnonymousTagOfATypedefIsCarriedOnce) {
+  for (const char *path : {"t.c", "t.cpp"}) {
+    Module m = parse(path, "typedef union {\n  float f[4];\n  int i[4];\n} vec4;\n"
+                           "typedef struct Named { int a; } named_t;\n"
+                           "float first(vec4 v) { return v.f[0]; }\n");
+    std::vector<std::string> reasons;
+    for (auto &s : m.carriedSpans()) reasons.push_back(s.reason);
+    EXPECT_EQ(reasons, std::vector<std::string>({"Typedef declaration", "Typedef declaration"})) << path;
+  }
+}
