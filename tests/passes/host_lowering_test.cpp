@@ -766,3 +766,31 @@ __global__ void dots(const int *a, const int *b, int *out, const unsigned *ua, c
 
 }  // namespace
 }  // namespace xpile::passes
+
+namespace xpile::passes {
+namespace {
+
+// What the GPU headers supplied implicitly must be explicit on the CPU: math functions device code
+// called get <math.h>, and `using namespace nvcuda;` (wmma's namespace, whose fragments loop
+// recovery already lowered) goes. The result runs like the source.
+TEST(HostLowering, GpuHeaderImplicitsMadeExplicit) {
+  Module before = parse("fma.cu", R"(#include <cuda_runtime.h>
+#include <mma.h>
+using namespace nvcuda;
+void axpb(const float *x, float *y, int n) {
+  for (int i = 0; i < n; ++i) y[i] = fmaf(2.0f, x[i], 1.0f);
+}
+)");
+  PassContext ctx;
+  Module after = before;
+  ASSERT_TRUE(lowerHostCode(after, HostLoweringOptions{}, ctx)) << errors(ctx);
+  std::string code = print(after);
+  EXPECT_NE(code.find("#include <math.h>"), std::string::npos) << code;
+  EXPECT_EQ(code.find("nvcuda"), std::string::npos) << code;
+  EXPECT_EQ(ctx.stats["host_lowering.device_namespaces_dropped"], 1);
+  auto v = verifyEntry(before, after, "axpb", {"f32[100]:rand", "f32[100]:zeros", "i32:100"});
+  EXPECT_TRUE(v.pass) << v.message;
+}
+
+}  // namespace
+}  // namespace xpile::passes
