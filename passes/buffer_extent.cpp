@@ -1116,6 +1116,9 @@ private:
   // --- calls: intrinsic footprints and callee summaries ------------------------------------------
   // Handles a call whose pointer arguments the analysis can size; false when it cannot follow it.
   bool callAccess(const Call &c, const Context &ctx, const SourceLoc &loc) {
+    if ((c.callee == "memcpy" || c.callee == "std::memcpy" || c.callee == "memmove" || c.callee == "std::memmove") &&
+        c.args.size() == 3)
+      return byteCopyAccess(c, ctx, loc);
     if (!module_ || c.callKind != CallKind::User) return false;
     // (A program cannot define a helper's name itself: detensorize refuses it.)
     if (auto *in = backends::vnni::findIntrinsicByHelper(c.callee); in && in->memory)
@@ -1157,6 +1160,28 @@ private:
       last.push_back(toExpr(elements - Poly::constant(1)));
     }
     access(ptr, last, mem.reads, mem.writes, loc, ctx);
+    return true;
+  }
+
+  // memcpy(dst, src, n): bytes [0, n) of both, so the last element of a T buffer is (n - 1) /
+  // sizeof(T). A local scalar's address (`&w`) is no buffer of the entry's.
+  bool byteCopyAccess(const Call &c, const Context &ctx, const SourceLoc &loc) {
+    for (int k : {0, 1}) {
+      const ExprPtr &ptr = stripPointerCasts(c.args[static_cast<size_t>(k)]);
+      auto *addr = ptr->as<Unary>();
+      if (addr && addr->op == UnaryOp::AddrOf && addr->operand->as<Var>()) continue;
+      TypePtr elem = ptr->type && ptr->type->kind == Type::Kind::Pointer ? ptr->type->element : nullptr;
+      int64_t elemBytes = elem && elem->kind == Type::Kind::Scalar ? scalarTypeBytes(elem->scalar) : 0;
+      if (elemBytes <= 0) {
+        std::string root;
+        ExprPtr off;
+        if (resolve(ptr, ctx, root, off)) fail(root, loc, "copied by '" + c.callee + "' as an untyped pointer");
+        continue;
+      }
+      ExprPtr lastByte = build::binary(BinaryOp::Sub, c.args[2], build::intLit(1));
+      ExprPtr last = elemBytes == 1 ? lastByte : build::binary(BinaryOp::Div, lastByte, build::intLit(elemBytes));
+      access(ptr, last, /*read=*/k == 1, /*write=*/k == 0, loc, ctx);
+    }
     return true;
   }
 

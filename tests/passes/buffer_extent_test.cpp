@@ -32,6 +32,8 @@ int64_t evalCount(const ast::ExprPtr &e, const std::map<std::string, int64_t> &a
     return -evalCount(n->operand, at);
   }
   if (auto *n = e->as<Select>()) return evalCount(n->cond, at) ? evalCount(n->thenValue, at) : evalCount(n->elseValue, at);
+  if (auto *n = e->as<SizeOf>(); n && n->operandType && n->operandType->kind == Type::Kind::Scalar)
+    return scalarTypeBytes(n->operandType->scalar);
   auto *b = e->as<Binary>();
   if (!b) {
     ADD_FAILURE() << "unexpected expression " << dumpExpr(e);
@@ -345,6 +347,43 @@ TEST(BufferExtent, PerThreadArraysOfRecoveredKernels) {
         EXPECT_EQ(evalCount(e["C"].count, {{"grid_x", gx}, {"block_x", bx}, {"N", n}}),
                   15 * n + (gx - 1) * 64 + (bx - 1) / 64 * 16 + 15 + 1)
             << count(e["C"]);
+}
+
+}  // namespace
+}  // namespace xpile::passes
+
+namespace xpile::passes {
+namespace {
+
+// memcpy copies bytes [0, n) of both pointers; a local's address is not a buffer of the entry.
+// The corpus' int8 GEMM reads A four bytes at a time, fewer at the end of a row: row i's bytes
+// 4 kb .. 4 kb + min(4, K - 4 kb) - 1 for kb < (K + 3) / 4 end at i K + K - 1, so A has M K elements.
+TEST(BufferExtent, MemcpyCopiesBytes) {
+  auto m = test::parse("t.c", R"(#include <string.h>
+static int load4(const unsigned char *row, int k0, int K) {
+  int w = 0;
+  memcpy(&w, row + k0, (size_t)(K - k0 >= 4 ? 4 : K - k0));
+  return w;
+}
+void pack(const unsigned char *A, int *out, float *f, const float *g, int M, int K) {
+  const int KB = (K + 3) / 4;
+  for (int i = 0; i < M; ++i)
+    for (int kb = 0; kb < KB; ++kb) out[i * KB + kb] = load4(A + i * K, 4 * kb, K);
+  memcpy(f, g, (size_t)M * sizeof(float));
+}
+)");
+  std::map<std::string, BufferUse> e;
+  for (auto &u : analyzeBufferExtents(*m.findFunction("pack"), nullptr, &m)) e[u.name] = u;
+  ASSERT_NE(e["A"].count, nullptr) << e["A"].error;
+  for (int64_t rows : {1, 5})
+    for (int64_t k : {1, 4, 7, 13})
+      EXPECT_EQ(evalCount(e["A"].count, {{"M", rows}, {"K", k}}), rows * k) << count(e["A"]);
+  EXPECT_TRUE(e["A"].read);
+  EXPECT_FALSE(e["A"].written);
+  ASSERT_NE(e["f"].count, nullptr) << e["f"].error;
+  EXPECT_EQ(evalCount(e["f"].count, {{"M", 9}, {"K", 1}}), 9) << count(e["f"]);  // (4 M - 1) / 4 + 1
+  EXPECT_TRUE(e["f"].written);
+  EXPECT_TRUE(e["g"].read);
 }
 
 }  // namespace
