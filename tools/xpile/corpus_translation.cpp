@@ -122,20 +122,33 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
       }
   }
 
+  // Each source file parsed once, with the manifest's element counts given as --extent gives them:
+  // used only for buffers the analysis cannot size (counts over names that are not parameters of
+  // the entry are skipped). The first parse of a file is kept, so references stay valid.
+  struct Source {
+    std::optional<ast::Module> module;
+    passes::PlanOptions planOptions;
+  };
   std::mutex mu;
-  std::map<std::string, std::optional<ast::Module>> modules;
-  auto module = [&](const std::string &path) -> const ast::Module * {
+  std::map<std::string, Source> sources;
+  auto sourceOf = [&](const CorpusOperator &op, const std::string &path) -> const Source & {
     {
       std::lock_guard<std::mutex> lock(mu);
-      if (auto it = modules.find(path); it != modules.end()) return it->second ? &*it->second : nullptr;
+      if (auto it = sources.find(path); it != sources.end()) return it->second;
     }
     frontends::ParseOptions opts;
     opts.showWarnings = false;
-    frontends::ParseResult r = frontends::parseFile(path, opts);
+    Source parsed;
+    parsed.module = frontends::parseFile(path, opts).module;
+    if (parsed.module)
+      for (const CorpusEntry &entry : op.entries)
+        for (const CorpusParam &p : entry.params) {
+          std::string ignored;
+          if (p.role != CorpusParam::Role::Scalar)
+            addGivenExtents({entry.name + ":" + p.name + "=" + p.count}, *parsed.module, parsed.planOptions, ignored);
+        }
     std::lock_guard<std::mutex> lock(mu);
-    auto &slot = modules[path];
-    slot = std::move(r.module);
-    return slot ? &*slot : nullptr;
+    return sources.emplace(path, std::move(parsed)).first->second;
   };
 
   WorkDir work;
@@ -143,7 +156,8 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
   bool progress = isatty(STDERR_FILENO);
   auto runJob = [&](size_t index) {
     Job &job = jobs[index];
-    const ast::Module *source = module(job.op->files.at(job.dir.from));
+    const Source &parsed = sourceOf(*job.op, job.op->files.at(job.dir.from));
+    const ast::Module *source = parsed.module ? &*parsed.module : nullptr;
     ast::Dialect target = *ast::dialectFromName(job.dir.to);
     // Whether the target's compiler can be run at all (decided before translating, so an output
     // that is not produced counts as not compiling).
@@ -157,15 +171,7 @@ int runCorpusTranslation(const std::vector<CorpusOperator> &ops, const CorpusTra
     }
     auto start = std::chrono::steady_clock::now();
     passes::PipelineOptions pipelineOptions;  // outputs are verified below, on every shape
-    // The manifest's element counts are what a user states with --extent: used only for buffers
-    // the analysis cannot size (counts over names that are not parameters are skipped).
-    passes::PlanOptions planOptions;
-    for (const CorpusEntry &entry : job.op->entries)
-      for (const CorpusParam &p : entry.params) {
-        std::string ignored;
-        if (p.role != CorpusParam::Role::Scalar)
-          addGivenExtents({entry.name + ":" + p.name + "=" + p.count}, *source, "", planOptions, ignored);
-      }
+    const passes::PlanOptions &planOptions = parsed.planOptions;
     passes::TranslationPlan plan = passes::planTranslation(source->dialect, target, passes::Route::Direct, planOptions);
     passes::PipelineResult result = passes::runPipeline(*source, target, plan.steps, pipelineOptions);
     if (!result.ok && plan.route == passes::Route::Direct) {

@@ -43,13 +43,13 @@ ast::ExprPtr parseCount(const ast::Function &f, const std::string &text, std::st
 
 }  // namespace
 
-bool addGivenExtents(const std::vector<std::string> &specs, const ast::Module &module, const std::string &entry,
-                     passes::PlanOptions &out, std::string &error) {
+bool addGivenExtents(const std::vector<std::string> &specs, const ast::Module &module, passes::PlanOptions &out,
+                     std::string &error) {
   for (const std::string &spec : specs) {
     size_t eq = spec.find('=');
     std::string target = spec.substr(0, eq), text = eq == std::string::npos ? "" : spec.substr(eq + 1);
     size_t colon = target.find(':');
-    std::string function = colon == std::string::npos ? entry : target.substr(0, colon);
+    std::string function = colon == std::string::npos ? "" : target.substr(0, colon);
     std::string param = colon == std::string::npos ? target : target.substr(colon + 1);
     if (eq == std::string::npos || param.empty() || text.empty()) {
       error = "--extent '" + spec + "': expected [FUNCTION:]PARAM=EXPR";

@@ -11,11 +11,11 @@
 
 namespace xpile::tools {
 
-// Adds each spec to `out.givenExtents`. Without `FUNCTION:`, the spec applies to `entry` when
-// given, else to every function of the module with a pointer parameter of that name. Errors name
+// Adds each spec to `out.givenExtents`. Without `FUNCTION:`, the spec applies to every function
+// of the module with a pointer parameter of that name. Errors name
 // the spec: an unknown function or parameter, a parameter that is not a pointer, an expression
 // Clang rejects (its diagnostic is included).
-bool addGivenExtents(const std::vector<std::string> &specs, const ast::Module &module, const std::string &entry,
-                     passes::PlanOptions &out, std::string &error);
+bool addGivenExtents(const std::vector<std::string> &specs, const ast::Module &module, passes::PlanOptions &out,
+                     std::string &error);
 
 }  // namespace xpile::tools

@@ -274,7 +274,7 @@ int runTranslate() {
   passes::Route route = routeFlag == "via-c" ? passes::Route::ViaC : passes::Route::Direct;
   passes::PlanOptions planOptions;
   std::string extentError;
-  if (!addGivenExtents(extentFlags, input, "", planOptions, extentError)) {
+  if (!addGivenExtents(extentFlags, input, planOptions, extentError)) {
     llvm::errs() << "xpile: error: " << extentError << "\n";
     return 2;
   }
