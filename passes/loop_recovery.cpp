@@ -47,8 +47,8 @@ ExprPtr var(const std::string &name, TypePtr t) {
   v->type = std::move(t);
   return v;
 }
-ExprPtr lit(int64_t v, TypePtr t = tI32()) {
-  auto l = mk<IntLit>();
+ExprPtr lit(int64_t v, TypePtr t = tI32(), const SourceLoc &loc = {}) {
+  auto l = mk<IntLit>(loc);
   l->value = v;
   l->type = std::move(t);
   return l;
@@ -2491,11 +2491,7 @@ protected:
     auto it = sequential.find(node.callee);
     if (it == sequential.end() || !node.args.empty()) return IRMutator::visitCall(node, self);
     ++queries;
-    auto lit = std::make_shared<IntLit>();
-    lit->loc = node.loc;
-    lit->value = it->second;
-    lit->type = node.type;
-    return lit;
+    return lit(it->second, node.type, node.loc);
   }
   static bool callsThreadNum(const StmtPtr &s) {
     struct Finder : IRVisitor {
